@@ -1,0 +1,3 @@
+"""Auth API routes under /api/v1/auth/."""
+
+urlpatterns: list = []

@@ -1,0 +1,121 @@
+"""Health endpoints for load balancers and operators.
+
+`/health` answers as long as the process serves; `/health/database` and
+`/health/detailed` touch each dependency for real and answer 503 naming the one
+that is down.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+SERVICE_NAME = "billing"
+
+
+def check_database() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor}
+
+
+def check_cache() -> dict[str, Any]:
+    key = f"health:{uuid.uuid4().hex}"
+    cache.set(key, "ok", 10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("cache did not return the value just written")
+    cache.delete(key)
+    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def check_channel_layer() -> dict[str, Any]:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+
+    async def round_trip() -> None:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "health.ping"})
+        message = await layer.receive(channel)
+        if message.get("type") != "health.ping":
+            raise RuntimeError("channel layer returned another message")
+
+    async_to_sync(round_trip)()
+    return {"backend": type(layer).__name__}
+
+
+def check_celery() -> dict[str, Any]:
+    from billing.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "eager"}
+    replies = app.control.inspect(timeout=1.0).ping() or {}
+    if not replies:
+        raise RuntimeError("no Celery worker answered")
+    return {"mode": "worker", "workers": sorted(replies)}
+
+
+def check_storage() -> dict[str, Any]:
+    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            if handle.read() != b"ok":
+                raise RuntimeError("storage returned other bytes")
+    finally:
+        default_storage.delete(name)
+    return {"backend": type(default_storage._wrapped if hasattr(default_storage, "_wrapped") else default_storage).__name__}
+
+
+CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "channel_layer": check_channel_layer,
+    "celery": check_celery,
+    "storage": check_storage,
+}
+
+
+def run_check(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        details = check()
+    except Exception as error:  # a health check reports every failure, it never raises
+        return {"status": "down", "error": f"{type(error).__name__}: {error}"[:300]}
+    return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 2), **details}
+
+
+def _body(status: str, **extra: Any) -> dict[str, Any]:
+    return {"status": status, "service": SERVICE_NAME, "version": settings.VERSION, **extra}
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(_body("ok"))
+
+
+@require_GET
+def health_database(request: HttpRequest) -> JsonResponse:
+    result = run_check(check_database)
+    healthy = result["status"] == "up"
+    return JsonResponse(_body("ok" if healthy else "error", database=result), status=200 if healthy else 503)
+
+
+@require_GET
+def health_detailed(request: HttpRequest) -> JsonResponse:
+    components = {name: run_check(check) for name, check in CHECKS.items()}
+    down = sorted(name for name, result in components.items() if result["status"] != "up")
+    body = _body("error" if down else "ok", components=components, down=down)
+    return JsonResponse(body, status=503 if down else 200)

@@ -1,0 +1,29 @@
+"""The project's URL map: pages, the back office, the API, operations."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from billing import health
+from billing.api_root import api_root
+
+urlpatterns = [
+    path("health", health.health, name="health"),
+    path("health/database", health.health_database, name="health-database"),
+    path("health/detailed", health.health_detailed, name="health-detailed"),
+    path("", include("django_prometheus.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/v1/", api_root, name="api-root"),
+    path("api/v1/auth/", include("accounts.api.urls")),
+    path("api/v1/", include("invoices.api.urls")),
+    path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("invoices.urls")),
+]
+
+handler403 = "billing.error_views.permission_denied"
+handler404 = "billing.error_views.page_not_found"
+handler500 = "billing.error_views.server_error"

@@ -1,0 +1,3 @@
+"""Invoice and customer API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Invoice pages."""
+
+urlpatterns: list = []
