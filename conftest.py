@@ -1,0 +1,51 @@
+"""Project-wide test setup.
+
+Tests run on whatever `DATABASE_URL`/`REDIS_URL` say (SQLite and in-memory layers by
+default). Tests marked `postgres` or `redis` need the real service and are skipped,
+with a reason, when it is not configured. Celery runs eagerly in-process for every
+test except those that start a real worker.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    has_redis = bool(settings.REDIS_URL)
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_runs_eagerly() -> None:
+    from billing.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage_and_mail(settings, tmp_path) -> None:
+    """Every test writes files to its own folder and e-mail to the outbox."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Throttles and idempotency caches must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
