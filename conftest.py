@@ -39,11 +39,13 @@ def _isolated_storage_and_mail(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    """Throttles and idempotency caches must not leak between tests."""
-    from django.core.cache import cache
-
-    cache.clear()
+def _private_cache(settings, request) -> None:
+    """Each test gets an empty in-process cache, so throttle counters never leak between
+    tests or xdist workers (a Redis FLUSHDB would wipe other workers' state). Tests of the
+    Redis cache itself override CACHES again."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
 
 
 @pytest.fixture
