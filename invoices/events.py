@@ -1,0 +1,105 @@
+"""Domain events that the invoice services emit after their transaction commits.
+
+A service builds an `InvoiceMessage` (the shape WebSocket clients receive, SPEC
+section 6) and calls `emit_on_commit`. Nothing leaves the process until the
+database has committed, so a rolled-back or losing request has no side effect.
+Subscribers are listed in `settings.INVOICE_EVENT_SUBSCRIBERS` (dotted paths), so
+anyone can find who listens: the live-update bridge, the dashboard refresher.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from invoices.money import format_amount
+
+logger = logging.getLogger(__name__)
+
+INVOICE_CREATED = "invoice.created"
+INVOICE_UPDATED = "invoice.updated"
+INVOICE_STATUS_CHANGED = "invoice.status_changed"
+INVOICE_PAYMENT_RECORDED = "invoice.payment_recorded"
+INVOICE_DELETED = "invoice.deleted"
+MESSAGE_TYPES = (INVOICE_CREATED, INVOICE_UPDATED, INVOICE_STATUS_CHANGED, INVOICE_PAYMENT_RECORDED, INVOICE_DELETED)
+
+
+@dataclass(frozen=True)
+class InvoiceMessage:
+    """One thing that happened to one invoice, addressed by owner and invoice id."""
+
+    type: str
+    invoice_id: int
+    owner_id: int
+    invoice: dict[str, Any]
+    event: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_payload(self) -> dict[str, Any]:
+        """The JSON body clients receive."""
+        return {"type": self.type, "invoice": self.invoice, "event": self.event, **self.extra}
+
+
+def invoice_summary(invoice: Any) -> dict[str, Any]:
+    balance: Decimal = invoice.total_amount - invoice.amount_paid
+    return {
+        "id": invoice.pk,
+        "invoice_number": invoice.invoice_number,
+        "status": invoice.status,
+        "total_amount": format_amount(invoice.total_amount),
+        "balance_due": format_amount(balance),
+        "currency": invoice.currency,
+        "customer_name": invoice.customer_name,
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+    }
+
+
+def event_summary(event: Any) -> dict[str, Any]:
+    actor = event.actor
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "transition": event.transition or None,
+        "from_status": event.from_status or None,
+        "to_status": event.to_status or None,
+        "actor": {"id": actor.pk, "username": actor.get_username()} if actor is not None else None,
+        "reason": event.reason or None,
+        "at": event.created_at.isoformat(),
+    }
+
+
+def build_message(message_type: str, *, invoice: Any, event: Any) -> InvoiceMessage:
+    if message_type not in MESSAGE_TYPES:
+        raise ValueError(f"unknown invoice message type {message_type!r}")
+    return InvoiceMessage(
+        type=message_type,
+        invoice_id=invoice.pk,
+        owner_id=invoice.owner_id,
+        invoice=invoice_summary(invoice),
+        event=event_summary(event),
+    )
+
+
+def _subscribers() -> tuple[Callable[[InvoiceMessage], None], ...]:
+    return tuple(import_string(path) for path in getattr(settings, "INVOICE_EVENT_SUBSCRIBERS", ()))
+
+
+def dispatch(message: InvoiceMessage) -> None:
+    """Hand a committed message to every subscriber. One failing subscriber never
+    blocks the others, and never undoes the committed change."""
+    for subscriber in _subscribers():
+        try:
+            subscriber(message)
+        except Exception:
+            logger.exception("invoice event subscriber %s failed for %s", subscriber, message.type)
+
+
+def emit_on_commit(message: InvoiceMessage) -> None:
+    transaction.on_commit(lambda: dispatch(message))

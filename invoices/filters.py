@@ -1,0 +1,145 @@
+"""FilterSets for invoice lists, shared by the API, the pages and the CSV export.
+
+Every filter is strict: an unknown status, a malformed date or amount, or an unknown
+ordering field is an error naming the valid values, never silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from invoices.models import Customer, Invoice, InvoiceStatus
+
+ORDERING_FIELDS = (
+    "date_created",
+    "issue_date",
+    "due_date",
+    "total_amount",
+    "customer_name",
+    "invoice_number",
+    "status",
+)
+DEFAULT_ORDERING = "-date_created"
+
+
+class CommaSeparatedStatusField(forms.CharField):
+    def clean(self, value: Any) -> list[str]:
+        value = super().clean(value)
+        if not value:
+            return []
+        statuses = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [status for status in statuses if status not in InvoiceStatus.values]
+        if unknown:
+            raise forms.ValidationError(
+                f"Unknown status {', '.join(unknown)}; valid values: {', '.join(InvoiceStatus.values)}."
+            )
+        return statuses
+
+
+class StatusFilter(django_filters.Filter):
+    field_class = CommaSeparatedStatusField
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        return qs.filter(status__in=value) if value else qs
+
+
+class OrderingField(forms.CharField):
+    def clean(self, value: Any) -> list[str]:
+        value = super().clean(value)
+        if not value:
+            return []
+        terms = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [term for term in terms if term.lstrip("-") not in ORDERING_FIELDS]
+        if unknown:
+            valid = ", ".join(ORDERING_FIELDS)
+            raise forms.ValidationError(f"Cannot order by {', '.join(unknown)}; valid fields: {valid} (prefix - for descending).")
+        return terms
+
+
+class StrictDateField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD."}
+
+
+class StrictDecimalField(forms.DecimalField):
+    default_error_messages = {"invalid": "Enter a number, such as 100 or 99.50."}
+
+
+class InvoiceFilterSet(django_filters.FilterSet):
+    status = StatusFilter(help_text="Comma-separated statuses, e.g. sent,overdue.")
+    customer = django_filters.ModelChoiceFilter(
+        queryset=Customer.objects.all(), help_text="A customer id.",
+    )
+    customer_name = django_filters.CharFilter(lookup_expr="icontains")
+    customer_email = django_filters.CharFilter(lookup_expr="icontains")
+    created_after = django_filters.DateFilter(
+        field_name="date_created", lookup_expr="date__gte", field_class=StrictDateField
+    )
+    created_before = django_filters.DateFilter(
+        field_name="date_created", lookup_expr="date__lte", field_class=StrictDateField
+    )
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", field_class=StrictDateField)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", field_class=StrictDateField)
+    min_amount = django_filters.NumberFilter(
+        field_name="total_amount", lookup_expr="gte", field_class=StrictDecimalField
+    )
+    max_amount = django_filters.NumberFilter(
+        field_name="total_amount", lookup_expr="lte", field_class=StrictDecimalField
+    )
+    currency = django_filters.CharFilter(method="filter_currency")
+    search = django_filters.CharFilter(method="filter_search", help_text="Invoice number, customer or notes.")
+    sort_by = django_filters.CharFilter(method="filter_ordering", help_text="Alias of ordering, with sort_order.")
+    sort_order = django_filters.ChoiceFilter(
+        choices=[("asc", "asc"), ("desc", "desc")], method="filter_ordering", help_text="asc or desc, with sort_by."
+    )
+    ordering = django_filters.Filter(field_class=OrderingField, method="filter_ordering",
+                                     help_text=f"One of {', '.join(ORDERING_FIELDS)}; '-' for descending.")
+
+    class Meta:
+        model = Invoice
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(_with_sort_aliases(data), *args, **kwargs)
+        if user is None and self.request is not None:
+            user = getattr(self.request, "user", None)
+        if user is not None and not user.is_staff:
+            self.filters["customer"].queryset = Customer.objects.filter(owner=user)
+
+    def filter_currency(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(currency=value.upper()) if value else qs
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(invoice_number__icontains=value)
+            | Q(customer_name__icontains=value)
+            | Q(customer_email__icontains=value)
+            | Q(notes__icontains=value)
+        )
+
+    def filter_ordering(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        return qs  # applied last, in `filter_queryset`, so ties are always broken by id
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        terms = self.form.cleaned_data.get("ordering") or [DEFAULT_ORDERING]
+        tie_breaker = "-id" if terms[0].startswith("-") else "id"
+        return queryset.order_by(*terms, tie_breaker)
+
+
+def _with_sort_aliases(data: Any) -> Any:
+    """Accept `sort_by` + `sort_order=asc|desc` as aliases of `ordering`."""
+    if data is None or "sort_by" not in data or "ordering" in data:
+        return data
+    merged = data.copy()
+    sort_by = str(merged.get("sort_by", "")).strip()
+    order = str(merged.get("sort_order", "asc")).strip().lower()
+    merged["ordering"] = f"-{sort_by}" if order == "desc" and sort_by else sort_by
+    return merged

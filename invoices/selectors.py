@@ -1,0 +1,91 @@
+"""Every read of invoices, customers, payments and events.
+
+Access is decided here once: owners see their own rows, staff see everyone's, and an
+invisible row is reported as missing (404), never as forbidden, so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from billing.errors import InvalidInput, NotFound
+from invoices.filters import InvoiceFilterSet
+from invoices.models import Customer, Invoice, InvoiceEvent, LineItem, Payment
+from invoices.services import invoice_user_transitions
+
+__all__ = [
+    "customer_get",
+    "customer_list",
+    "invoice_available_transitions",
+    "invoice_event_list",
+    "invoice_find",
+    "invoice_get",
+    "invoice_list",
+    "invoice_visible_queryset",
+    "payment_list",
+]
+
+
+def invoice_visible_queryset(*, user: Any) -> QuerySet[Invoice]:
+    """Live invoices this user may see, with what a list row needs joined in."""
+    return Invoice.objects.visible_to(user).select_related("owner", "customer", "approved_by")
+
+
+def _with_details(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return queryset.prefetch_related(Prefetch("items", queryset=LineItem.objects.order_by("line_number", "id")))
+
+
+def invoice_list(*, user: Any, filters: Mapping[str, Any] | None = None, with_items: bool = True) -> QuerySet[Invoice]:
+    """Filtered and ordered invoices. Invalid filters raise `InvalidInput` naming them."""
+    filterset = InvoiceFilterSet(data=filters or {}, queryset=invoice_visible_queryset(user=user), user=user)
+    if not filterset.is_valid():
+        raise InvalidInput(errors=dict(filterset.errors))
+    queryset = filterset.qs
+    return _with_details(queryset) if with_items else queryset
+
+
+def invoice_get(*, user: Any, invoice_id: Any) -> Invoice:
+    try:
+        return _with_details(invoice_visible_queryset(user=user)).get(pk=int(invoice_id))
+    except (Invoice.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No invoice matches the given id.") from None
+
+
+def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
+    """Look an invoice up by number among those the user may see (staff: their own first)."""
+    number = (invoice_number or "").strip()
+    if not number:
+        raise InvalidInput(errors={"invoice_number": ["This query parameter is required."]})
+    matches = _with_details(invoice_visible_queryset(user=user)).filter(invoice_number=number)
+    invoice = matches.filter(owner=user).first() or matches.order_by("id").first()
+    if invoice is None:
+        raise NotFound(f"No invoice numbered {number}.")
+    return invoice
+
+
+def invoice_available_transitions(*, invoice: Invoice, user: Any) -> list[str]:
+    return invoice_user_transitions(invoice=invoice, user=user)
+
+
+def invoice_event_list(*, invoice: Invoice) -> QuerySet[InvoiceEvent]:
+    """The audit trail, oldest first."""
+    return InvoiceEvent.objects.filter(invoice=invoice).select_related("actor").order_by("created_at", "id")
+
+
+def payment_list(*, invoice: Invoice) -> QuerySet[Payment]:
+    return Payment.objects.filter(invoice=invoice).select_related("recorded_by").order_by("paid_at", "id")
+
+
+def customer_list(*, user: Any) -> QuerySet[Customer]:
+    queryset = Customer.objects.alive()
+    return queryset if user.is_staff else queryset.filter(owner=user)
+
+
+def customer_get(*, user: Any, customer_id: Any) -> Customer:
+    try:
+        return customer_list(user=user).get(pk=int(customer_id))
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No customer matches the given id.") from None
