@@ -39,6 +39,12 @@ def _isolated_storage_and_mail(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2's deliberate slowness protects real passwords, not test fixtures."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings, request) -> None:
     """Each test gets an empty in-process cache, so throttle counters never leak between
     tests or xdist workers (a Redis FLUSHDB would wipe other workers' state). Tests of the
