@@ -60,7 +60,8 @@ def check_channel_layer() -> dict[str, Any]:
 def check_celery() -> dict[str, Any]:
     from billing.celery import app
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    # The app's own config is the truth: tests and `make run` switch it to eager.
+    if app.conf.task_always_eager:
         return {"mode": "eager"}
     replies = app.control.inspect(timeout=1.0).ping() or {}
     if not replies:
@@ -76,7 +77,8 @@ def check_storage() -> dict[str, Any]:
                 raise RuntimeError("storage returned other bytes")
     finally:
         default_storage.delete(name)
-    return {"backend": type(default_storage._wrapped if hasattr(default_storage, "_wrapped") else default_storage).__name__}
+    backend = getattr(default_storage, "_wrapped", default_storage)
+    return {"backend": type(backend).__name__}
 
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {

@@ -7,7 +7,10 @@ import re
 
 _PATTERNS = [
     (re.compile(r"(?i)(bearer[\s,]+)[A-Za-z0-9\-_\.=]+"), r"\1[redacted]"),
-    (re.compile(r"(?i)((?:access_token|refresh_token|token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,]+"), r"\1[redacted]"),
+    (
+        re.compile(r"(?i)((?:access_token|refresh_token|token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,]+"),
+        r"\1[redacted]",
+    ),
     (re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+"), "[redacted-jwt]"),
 ]
 

@@ -122,7 +122,7 @@ class Command(BaseCommand):
     def _print(self, report: list[tuple[DemoAccount, str]], password: str, base_url: str) -> None:
         write = self.stdout.write
         write("")
-        write(self.style.MIGRATE_HEADING("Demo logins (password for each: %s)" % password))
+        write(self.style.MIGRATE_HEADING(f"Demo logins (password for each: {password})"))
         for account, state in report:
             write(f"  {account.username:<9} {account.email:<22} {account.role:<9} [{state}]")
         write("")

@@ -1,0 +1,104 @@
+"""The OpenAPI schema is valid, and its two viewers are served without any CDN."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DOC_PAGES = ["/api/docs/", "/api/redoc/"]
+
+
+class AssetCollector(HTMLParser):
+    """Collects every URL a page makes the browser fetch (scripts, styles, icons, preconnects)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"src", "href"} and value:
+                self.urls.append(value)
+
+
+def asset_urls(html: str) -> list[str]:
+    collector = AssetCollector()
+    collector.feed(html)
+    return collector.urls
+
+
+def test_schema_endpoint_serves_an_openapi_document(client) -> None:
+    response = client.get("/api/schema/", {"format": "json"})
+
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Billing API"
+    assert isinstance(schema["paths"], dict)
+    validate_schema(schema)
+
+
+def test_schema_endpoint_serves_yaml_by_default(client) -> None:
+    response = client.get("/api/schema/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert response.content.startswith(b"openapi: 3.")
+
+
+def test_generated_schema_passes_openapi_validation() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    validate_schema(schema)
+    assert schema["info"]["version"]
+
+
+def test_spectacular_command_validates_the_schema(tmp_path: Path) -> None:
+    # `--fail-on-warn` is left out while views under construction still warn; the
+    # deploy check in test_settings.py holds the line on warnings.
+    output = tmp_path / "schema.yaml"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--file", str(output)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert output.read_text().startswith("openapi: 3.")
+
+
+@pytest.mark.parametrize("path", DOC_PAGES)
+def test_api_doc_pages_load_assets_only_from_this_server(client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    urls = asset_urls(html)
+    assert urls, "the page should load its viewer from /static/"
+    assert [url for url in urls if not url.startswith("/static/")] == []
+    assert "http://" not in html
+    assert "https://" not in html
+
+
+@pytest.mark.parametrize("path", DOC_PAGES)
+def test_api_doc_pages_assets_are_served(client, path: str) -> None:
+    urls = [url for url in asset_urls(client.get(path).content.decode()) if url.startswith("/static/")]
+
+    assert urls
+    for url in urls:
+        assert finders.find(url.removeprefix("/static/")), f"{url} is not in any static folder"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"".join(response.streaming_content), f"{url} is empty"
