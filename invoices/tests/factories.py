@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from invoices import services
 from invoices.models import Invoice
+from invoices.roles import approvers_group
 
 PASSWORD = "correct-horse-battery-9"
 _counter = {"n": 0}
@@ -30,7 +30,7 @@ def make_user(*, username: str | None = None, staff: bool = False, approver: boo
         is_staff=staff or approver or superuser, is_superuser=superuser, **extra,
     )
     if approver:
-        user.groups.add(Group.objects.get(name="Approvers"))
+        user.groups.add(approvers_group())
     return user
 
 
