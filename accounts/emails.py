@@ -1,0 +1,63 @@
+"""The e-mails the accounts app sends: plain text with an HTML alternative.
+
+Links are absolute, built from SITE_URL, because an e-mail has no request to build
+them from. The token is printed too, for people who use the API rather than the pages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def site_link(path: str) -> str:
+    """An absolute URL on this site for a path such as `/accounts/verify/<token>/`."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def email_verification_send(*, user: User, token: str) -> None:
+    """Send the "confirm your e-mail address" message with its signed link."""
+    max_age = settings.EMAIL_VERIFICATION_MAX_AGE
+    _send(
+        user=user,
+        subject="Confirm your e-mail address for Billing",
+        template="emails/accounts/verify_email",
+        context={
+            "link": site_link(reverse("accounts:verify", kwargs={"token": token})),
+            "token": token,
+            "valid_days": max(1, round(max_age.total_seconds() / 86400)),
+        },
+    )
+
+
+def password_reset_send(*, user: User, token: str) -> None:
+    """Send the password-reset message with its single-use link."""
+    _send(
+        user=user,
+        subject="Reset your Billing password",
+        template="emails/accounts/password_reset",
+        context={
+            "link": site_link(reverse("accounts:password_reset_confirm", kwargs={"token": token})),
+            "token": token,
+            "valid_hours": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 3600)),
+        },
+    )
+
+
+def _send(*, user: User, subject: str, template: str, context: dict[str, Any]) -> None:
+    context = {"user": user, "site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()

@@ -1,0 +1,326 @@
+"""Every write the accounts app makes, and the login rules every door shares.
+
+The API, the pages and the admin call these functions; none of them re-implements a
+rule. Tokens: each JWT carries the user's `token_epoch` (see `accounts.authentication`).
+Bumping the epoch and blacklisting the outstanding refresh tokens is how a password
+change, a reset or a deactivation ends every session at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+from accounts import emails
+from accounts.authentication import EPOCH_CLAIM
+from accounts.errors import AccountNotVerified, InvalidCredentials, InvalidLink, TokenRejected
+from accounts.tokens import (
+    EmailVerificationExpired,
+    EmailVerificationInvalid,
+    email_verification_token_make,
+    email_verification_token_read,
+    password_reset_token_make,
+    password_reset_token_user,
+)
+from billing.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TOKEN_TYPE = "bearer"  # noqa: S105 (the OAuth 2 token type, not a secret)
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    """What a login or a refresh hands back. `expires_in` is the access token's lifetime in seconds."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = TOKEN_TYPE
+
+
+# --- Registration and verification ----------------------------------------------------
+
+
+def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User:
+    """Create a self-registered account, unverified, and e-mail it a verification link.
+
+    Usernames and addresses are unique ignoring case, because login looks them up ignoring
+    case. A username may not contain "@": at login, "@" is what marks an e-mail address.
+    The e-mail is sent inside the transaction: if it cannot be sent, no account is left
+    behind holding the username and address, and the person can simply try again.
+    """
+    user_model = get_user_model()
+    user = user_model(
+        username=user_model.normalize_username(username.strip()),
+        email=user_model._default_manager.normalize_email(email.strip()),
+        full_name=full_name.strip(),
+        is_verified=False,
+    )
+    errors = _registration_errors(user=user)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors.setdefault("password", []).extend(exc.messages)
+    if errors:
+        raise InvalidInput("The account could not be created.", errors=errors)
+    user.set_password(password)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:
+            # Someone took the name or address between our check and the insert.
+            raise InvalidInput(
+                "The account could not be created.",
+                errors=_registration_errors(user=user) or {"username": ["Please choose another username."]},
+            ) from exc
+        emails.email_verification_send(user=user, token=email_verification_token_make(user=user))
+    return user
+
+
+def _registration_errors(*, user: User) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude={"password"}, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if not user.email and "email" not in errors:
+        errors["email"] = ["This field may not be blank."]
+    if "@" in user.username:
+        errors.setdefault("username", []).append(
+            'A username may not contain "@"; it is reserved for logging in with an e-mail address.'
+        )
+    manager = get_user_model()._default_manager
+    if user.username and manager.filter(username__iexact=user.username).exists():
+        errors.setdefault("username", []).append("A user with that username already exists.")
+    if user.email and manager.filter(email__iexact=user.email).exists():
+        errors.setdefault("email", []).append("A user with that e-mail address already exists.")
+    return errors
+
+
+def user_verify_email(*, token: str) -> User:
+    """Mark the address in a verification token as confirmed. Verifying twice is harmless."""
+    try:
+        user_id, email = email_verification_token_read(token=token)
+    except EmailVerificationExpired as exc:
+        raise InvalidLink(
+            "This verification link has expired. Ask for a password reset for your address: "
+            "following the reset link confirms the address too."
+        ) from exc
+    except EmailVerificationInvalid as exc:
+        raise InvalidLink("This verification link is invalid.") from exc
+    with transaction.atomic():
+        user = get_user_model()._default_manager.select_for_update().filter(pk=user_id).first()
+        if user is None or user.email.lower() != email:
+            raise InvalidLink("This verification link is invalid.")
+        if not user.is_verified:
+            user.is_verified = True
+            user.save(update_fields=["is_verified"])
+    return user
+
+
+# --- Login and tokens ------------------------------------------------------------------
+
+
+def user_login_check(*, user: User) -> None:
+    """The rule every login door applies once the password is known to be right."""
+    if not user.is_active:
+        raise InvalidCredentials()
+    if not user.is_verified:
+        raise AccountNotVerified()
+
+
+def user_authenticate(*, username: str, password: str, request: HttpRequest | None = None) -> User:
+    """Check a username-or-e-mail and password. Wrong credentials are 401, unverified 403."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    user_login_check(user=user)
+    return user
+
+
+def token_obtain(*, username: str, password: str, request: HttpRequest | None = None) -> TokenPair:
+    """Log in through the API: authenticate, then issue a token pair."""
+    user = user_authenticate(username=username, password=password, request=request)
+    # Session logins record this through a signal; token logins should show up in the admin too.
+    update_last_login(None, user)
+    return token_pair_issue(user=user)
+
+
+def token_pair_issue(*, user: User) -> TokenPair:
+    """Issue a refresh token and its access token, both stamped with the user's current epoch.
+
+    The refresh token is built by hand rather than with `RefreshToken.for_user` so the
+    outstanding-token row stores the token exactly as issued, epoch claim included.
+    """
+    refresh = RefreshToken()
+    refresh[jwt_settings.USER_ID_CLAIM] = str(getattr(user, jwt_settings.USER_ID_FIELD))
+    refresh[EPOCH_CLAIM] = user.token_epoch
+    encoded_refresh = str(refresh)
+    OutstandingToken.objects.create(
+        user=user,
+        jti=refresh[jwt_settings.JTI_CLAIM],
+        token=encoded_refresh,
+        created_at=refresh.current_time,
+        expires_at=datetime_from_epoch(refresh["exp"]),
+    )
+    access = refresh.access_token  # copies the user id and epoch claims
+    return TokenPair(
+        access_token=str(access),
+        refresh_token=encoded_refresh,
+        expires_in=int(jwt_settings.ACCESS_TOKEN_LIFETIME.total_seconds()),
+    )
+
+
+def token_refresh(*, refresh_token: str) -> TokenPair:
+    """Trade a refresh token for a new pair; the old refresh token is blacklisted.
+
+    simplejwt's own refresh serializer checks the signature, expiry and blacklist but not
+    our epoch nor verification, so a token from before a password reset would still
+    refresh. Blacklisting goes through the unique row of BlacklistedToken: of two
+    concurrent refreshes with the same token, exactly one wins.
+    """
+    refresh = _refresh_token_decode(refresh_token)
+    user = _refresh_token_user(refresh)
+    with transaction.atomic():
+        outstanding, _ = OutstandingToken.objects.get_or_create(
+            jti=refresh[jwt_settings.JTI_CLAIM],
+            defaults={
+                "user": user,
+                "token": refresh_token,
+                "created_at": timezone.now(),
+                "expires_at": datetime_from_epoch(refresh["exp"]),
+            },
+        )
+        _, blacklisted_now = BlacklistedToken.objects.get_or_create(token=outstanding)
+        if not blacklisted_now:
+            raise TokenRejected("Token is blacklisted.")
+        return token_pair_issue(user=user)
+
+
+def token_revoke(*, refresh_token: str) -> None:
+    """Log out: blacklist one refresh token. Holding the token is the proof needed."""
+    try:
+        refresh = RefreshToken(refresh_token)
+    except TokenError as exc:
+        raise InvalidInput("Token is invalid or expired.", code="token_not_valid") from exc
+    refresh.blacklist()
+
+
+def user_tokens_revoke_all(*, user: User) -> None:
+    """End every API session of a user: bump the epoch and blacklist every live refresh token.
+
+    The epoch bump stops access tokens at once (they are checked on every request); the
+    blacklist stops refresh tokens even for code that only consults simplejwt.
+    """
+    user_model = get_user_model()
+    with transaction.atomic():
+        user_model._default_manager.filter(pk=user.pk).update(token_epoch=F("token_epoch") + 1)
+        user.refresh_from_db(fields=["token_epoch"])
+        live = OutstandingToken.objects.filter(
+            user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
+        ).only("pk")
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live], ignore_conflicts=True)
+
+
+def _refresh_token_decode(refresh_token: str) -> RefreshToken:
+    try:
+        return RefreshToken(refresh_token)  # signature, expiry, type and blacklist
+    except TokenError as exc:
+        raise TokenRejected() from exc
+
+
+def _refresh_token_user(refresh: RefreshToken) -> User:
+    try:
+        user_id = int(refresh.get(jwt_settings.USER_ID_CLAIM))
+    except (TypeError, ValueError) as exc:
+        raise TokenRejected() from exc
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None or not user.is_active or not user.is_verified:
+        raise TokenRejected("No active account found for the given token.")
+    if refresh.get(EPOCH_CLAIM, 0) != user.token_epoch:
+        raise TokenRejected("Token has been revoked.")
+    return user
+
+
+# --- Passwords -------------------------------------------------------------------------
+
+
+def user_password_set(*, user: User, new_password: str | None) -> User:
+    """The one place a password changes. `None` disables password login (the admin's option).
+
+    Every token issued before is revoked; Django already ends the other browser sessions,
+    because a session stores a hash of the password.
+    """
+    if new_password is None:
+        user.set_unusable_password()
+    else:
+        _password_validate(user=user, password=new_password, field="new_password")
+        user.set_password(new_password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        user_tokens_revoke_all(user=user)
+    return user
+
+
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """A signed-in user changes their own password, proving they know the current one."""
+    if not user.check_password(old_password):
+        raise InvalidInput(
+            "The current password is not correct.",
+            errors={"old_password": ["Your old password was entered incorrectly. Please enter it again."]},
+        )
+    return user_password_set(user=user, new_password=new_password)
+
+
+def user_password_reset_request(*, email: str) -> None:
+    """E-mail a single-use reset link to every active account using this address.
+
+    Says nothing either way, so the endpoint cannot be used to find out who has an
+    account. Accounts whose password login was disabled by staff are skipped, as Django's
+    own reset form does.
+    """
+    users = get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True)
+    for user in users:
+        if user.has_usable_password():
+            emails.password_reset_send(user=user, token=password_reset_token_make(user=user))
+
+
+def user_password_reset_confirm(*, token: str, new_password: str) -> User:
+    """Set a new password from a reset token, which then stops working.
+
+    Following the e-mailed link proves the person reads that inbox, so the address
+    counts as verified from here on.
+    """
+    user = password_reset_token_user(token=token)
+    if user is None:
+        raise InvalidLink("This password reset link is invalid, has expired or has already been used.")
+    with transaction.atomic():
+        user_password_set(user=user, new_password=new_password)
+        if not user.is_verified:
+            user.is_verified = True
+            user.save(update_fields=["is_verified"])
+    return user
+
+
+def _password_validate(*, user: User, password: str, field: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput("The password is not strong enough.", errors={field: list(exc.messages)}) from exc
