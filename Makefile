@@ -31,7 +31,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: demo
 	@echo "Serving Billing on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
@@ -48,9 +48,10 @@ lint: install-dev
 # The production topology on one machine without Docker: two ASGI web processes,
 # a Celery worker and beat, on the local PostgreSQL and Redis.
 stack: install
+	mkdir -p .stack
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(PY) manage.py ensure_database
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(PY) manage.py migrate --noinput
-	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(PY) manage.py seed_demo
+	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(PY) manage.py seed_demo --base-url http://127.0.0.1:8001
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(VENV)/bin/honcho -f Procfile.stack start
 
 clean:
