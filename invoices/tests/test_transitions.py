@@ -186,3 +186,12 @@ def test_events_are_append_only(owner) -> None:
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_the_database_refuses_to_rewrite_events(owner) -> None:
+    from django.db import DatabaseError, transaction
+
+    invoice = make_invoice(owner=owner)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        InvoiceEvent.objects.filter(invoice=invoice).update(reason="rewritten")
+    assert InvoiceEvent.objects.get(invoice=invoice).reason == ""
