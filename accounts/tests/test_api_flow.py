@@ -7,6 +7,7 @@ from django.core import mail
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
+from accounts.tests.factories import PASSWORD
 from accounts.tests.support import SITE_URL, bearer, token_from_outbox
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,8 @@ def test_a_new_account_signs_up_verifies_logs_in_refreshes_and_logs_out(api_clie
 
 
 def test_every_endpoint_also_answers_without_its_trailing_slash(api_client, user, login):
-    assert api_client.post("/api/v1/auth/login", {"username": "ada", "password": "correct-horse-battery-9"}).status_code == 200
+    credentials = {"username": "ada", "password": PASSWORD}
+    assert api_client.post("/api/v1/auth/login", credentials).status_code == 200
     refresh = login().data["refresh_token"]
     assert api_client.post("/api/v1/auth/refresh", {"refresh_token": refresh}).status_code == 200
     assert api_client.post("/api/v1/auth/password-reset", {"email": "nobody@example.com"}).status_code == 202
