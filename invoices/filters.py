@@ -69,6 +69,20 @@ class StrictDecimalField(forms.DecimalField):
     default_error_messages = {"invalid": "Enter a number, such as 100 or 99.50."}
 
 
+# django-filter takes the form field from the Filter class (`field_class`), not from a
+# keyword argument: a `field_class=` kwarg would be passed on to the form field and fail.
+class StrictDateFilter(django_filters.DateFilter):
+    field_class = StrictDateField
+
+
+class StrictNumberFilter(django_filters.NumberFilter):
+    field_class = StrictDecimalField
+
+
+class OrderingFilter(django_filters.Filter):
+    field_class = OrderingField
+
+
 class InvoiceFilterSet(django_filters.FilterSet):
     status = StatusFilter(help_text="Comma-separated statuses, e.g. sent,overdue.")
     customer = django_filters.ModelChoiceFilter(
@@ -76,28 +90,20 @@ class InvoiceFilterSet(django_filters.FilterSet):
     )
     customer_name = django_filters.CharFilter(lookup_expr="icontains")
     customer_email = django_filters.CharFilter(lookup_expr="icontains")
-    created_after = django_filters.DateFilter(
-        field_name="date_created", lookup_expr="date__gte", field_class=StrictDateField
-    )
-    created_before = django_filters.DateFilter(
-        field_name="date_created", lookup_expr="date__lte", field_class=StrictDateField
-    )
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", field_class=StrictDateField)
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", field_class=StrictDateField)
-    min_amount = django_filters.NumberFilter(
-        field_name="total_amount", lookup_expr="gte", field_class=StrictDecimalField
-    )
-    max_amount = django_filters.NumberFilter(
-        field_name="total_amount", lookup_expr="lte", field_class=StrictDecimalField
-    )
+    created_after = StrictDateFilter(field_name="date_created", lookup_expr="date__gte")
+    created_before = StrictDateFilter(field_name="date_created", lookup_expr="date__lte")
+    due_after = StrictDateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = StrictDateFilter(field_name="due_date", lookup_expr="lte")
+    min_amount = StrictNumberFilter(field_name="total_amount", lookup_expr="gte")
+    max_amount = StrictNumberFilter(field_name="total_amount", lookup_expr="lte")
     currency = django_filters.CharFilter(method="filter_currency")
     search = django_filters.CharFilter(method="filter_search", help_text="Invoice number, customer or notes.")
     sort_by = django_filters.CharFilter(method="filter_ordering", help_text="Alias of ordering, with sort_order.")
     sort_order = django_filters.ChoiceFilter(
         choices=[("asc", "asc"), ("desc", "desc")], method="filter_ordering", help_text="asc or desc, with sort_by."
     )
-    ordering = django_filters.Filter(field_class=OrderingField, method="filter_ordering",
-                                     help_text=f"One of {', '.join(ORDERING_FIELDS)}; '-' for descending.")
+    ordering = OrderingFilter(method="filter_ordering",
+                              help_text=f"One of {', '.join(ORDERING_FIELDS)}; '-' for descending.")
 
     class Meta:
         model = Invoice
