@@ -1,0 +1,125 @@
+"""`/api/v1/customers/`: an owner's customers (staff: everyone's), CRUD with soft delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing.errors import InvalidInput
+from invoices import selectors, services
+from invoices.api.schema import BAD_REQUEST
+from invoices.api.serializers import CustomerSerializer, ErrorSerializer
+from invoices.models import Customer
+
+CUSTOMER_ORDERING_FIELDS = ("name", "created_at", "updated_at")
+CUSTOMER_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such customer, or not yours.")
+CUSTOMER_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The customer id.")
+
+
+class CustomerOrderingField(forms.CharField):
+    def clean(self, value: Any) -> list[str]:
+        value = super().clean(value)
+        terms = [part.strip() for part in (value or "").split(",") if part.strip()]
+        unknown = [term for term in terms if term.lstrip("-") not in CUSTOMER_ORDERING_FIELDS]
+        if unknown:
+            raise forms.ValidationError(
+                f"Cannot order by {', '.join(unknown)}; valid fields: {', '.join(CUSTOMER_ORDERING_FIELDS)} "
+                "(prefix - for descending)."
+            )
+        return terms
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or e-mail.")
+    ordering = django_filters.Filter(
+        field_class=CustomerOrderingField, method="filter_ordering",
+        help_text=f"One of {', '.join(CUSTOMER_ORDERING_FIELDS)}; '-' for descending. Default name.",
+    )
+
+    class Meta:
+        model = Customer
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value)) if value else queryset
+
+    def filter_ordering(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset  # applied in `filter_queryset`, after every filter, with id breaking ties
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        terms = self.form.cleaned_data.get("ordering") or ["name"]
+        tie_breaker = "-id" if terms[0].startswith("-") else "id"
+        return super().filter_queryset(queryset).order_by(*terms, tie_breaker)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List customers",
+        parameters=[
+            OpenApiParameter("search", OpenApiTypes.STR, description="Part of the name or e-mail."),
+            OpenApiParameter(
+                "ordering", OpenApiTypes.STR,
+                description=f"One of {', '.join(CUSTOMER_ORDERING_FIELDS)}; '-' for descending. Default name.",
+            ),
+        ],
+        responses={200: CustomerSerializer(many=True), 400: BAD_REQUEST},
+    ),
+    create=extend_schema(summary="Create a customer", responses={201: CustomerSerializer, 400: BAD_REQUEST}),
+    retrieve=extend_schema(summary="Read a customer", parameters=[CUSTOMER_ID],
+                           responses={200: CustomerSerializer, 404: CUSTOMER_NOT_FOUND}),
+    update=extend_schema(summary="Replace a customer's details", parameters=[CUSTOMER_ID],
+                         responses={200: CustomerSerializer, 400: BAD_REQUEST, 404: CUSTOMER_NOT_FOUND}),
+    partial_update=extend_schema(summary="Change a customer's details", parameters=[CUSTOMER_ID],
+                                 responses={200: CustomerSerializer, 400: BAD_REQUEST, 404: CUSTOMER_NOT_FOUND}),
+    destroy=extend_schema(summary="Delete a customer (soft)", parameters=[CUSTOMER_ID],
+                          responses={204: None, 404: CUSTOMER_NOT_FOUND}),
+)
+class CustomerViewSet(viewsets.GenericViewSet):
+    serializer_class = CustomerSerializer
+    filter_backends: list[Any] = []  # `CustomerFilterSet` is applied in `list`
+    lookup_value_regex = r"\d+"
+    # Only tells the schema generator the model; reads go through `invoices.selectors`.
+    queryset = Customer.objects.none()
+
+    def list(self, request: Request) -> Response:
+        filterset = CustomerFilterSet(data=request.query_params, queryset=selectors.customer_list(user=request.user))
+        if not filterset.is_valid():
+            raise InvalidInput(errors=dict(filterset.errors))
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(CustomerSerializer(page, many=True).data)
+
+    def create(self, request: Request) -> Response:
+        serializer = CustomerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        customer = services.customer_create(owner=request.user, **serializer.validated_data)
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(CustomerSerializer(selectors.customer_get(user=request.user, customer_id=pk)).data)
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=False)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
+        customer = selectors.customer_get(user=request.user, customer_id=pk)
+        serializer = CustomerSerializer(customer, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        customer = services.customer_update(customer=customer, data=serializer.validated_data)
+        return Response(CustomerSerializer(customer).data)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        customer = selectors.customer_get(user=request.user, customer_id=pk)
+        services.customer_delete(customer=customer)
+        return Response(status=status.HTTP_204_NO_CONTENT)

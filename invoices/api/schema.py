@@ -1,0 +1,73 @@
+"""OpenAPI pieces shared by the invoice endpoints.
+
+The list's query parameters are read off `InvoiceFilterSet` itself, so the documented
+filters are always the ones the selector applies.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from invoices.api.serializers import INVOICE_FIELDS, ConflictSerializer, ErrorSerializer
+from invoices.filters import ORDERING_FIELDS, InvoiceFilterSet
+
+_DESCRIPTIONS = {
+    "customer_name": "Case-insensitive substring of the customer's name.",
+    "customer_email": "Case-insensitive substring of the customer's e-mail.",
+    "created_after": "Created on or after this date (YYYY-MM-DD).",
+    "created_before": "Created on or before this date (YYYY-MM-DD).",
+    "due_after": "Due on or after this date (YYYY-MM-DD).",
+    "due_before": "Due on or before this date (YYYY-MM-DD).",
+    "min_amount": "Total amount at least this.",
+    "max_amount": "Total amount at most this.",
+    "currency": "ISO 4217 code, e.g. EUR.",
+    "sort_by": f"Alias of `ordering`: one of {', '.join(ORDERING_FIELDS)}.",
+    "ordering": (
+        f"Comma-separated, from {', '.join(ORDERING_FIELDS)}; prefix '-' for descending. "
+        "Default -date_created; ties are broken by id."
+    ),
+}
+
+
+def _type_of(item: django_filters.Filter) -> OpenApiTypes:
+    if isinstance(item, django_filters.DateFilter):
+        return OpenApiTypes.DATE
+    if isinstance(item, django_filters.NumberFilter):
+        return OpenApiTypes.DECIMAL
+    if isinstance(item, django_filters.ModelChoiceFilter):
+        return OpenApiTypes.INT
+    return OpenApiTypes.STR
+
+
+def invoice_filter_parameters() -> list[OpenApiParameter]:
+    """Every filter of the invoice list, documented from the FilterSet."""
+    parameters = []
+    for name, item in InvoiceFilterSet.base_filters.items():
+        description = _DESCRIPTIONS.get(name) or str(item.extra.get("help_text") or item.label or name)
+        enum = ["asc", "desc"] if name == "sort_order" else None
+        parameters.append(OpenApiParameter(name, _type_of(item), OpenApiParameter.QUERY, description=description,
+                                           enum=enum))
+    return parameters
+
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields", OpenApiTypes.STR, OpenApiParameter.QUERY,
+    description=f"Sparse fields: a comma-separated subset of {', '.join(INVOICE_FIELDS)}.",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="The ETag last read; the write is refused with 412 if the invoice changed since.",
+)
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="Retry safely: the same key and body replay the first response; another body gets 422.",
+)
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such invoice, or not yours.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not allowed (role or four-eyes rule).")
+CONFLICT = OpenApiResponse(ConflictSerializer, description="Not possible in the invoice's current state.")
+BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors, keyed by field.")
+KEY_REUSED = OpenApiResponse(ErrorSerializer, description="Idempotency-Key reused with a different body.")
+PRECONDITION_FAILED = OpenApiResponse(ErrorSerializer, description="If-Match does not match the current ETag.")

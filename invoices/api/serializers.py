@@ -1,0 +1,276 @@
+"""Shapes of the invoice API: what goes out (SPEC section 5's fields) and what comes in.
+
+Input serializers check shapes only (types, lengths, digits, dates); every business
+rule (currency codes, date order, totals, who may do what) lives in `invoices.services`,
+which the views call with the validated data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from billing.errors import InvalidInput
+from invoices import selectors
+from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
+from invoices.money import ZERO, format_amount
+from invoices.services import MAX_ITEMS
+
+INVOICE_FIELDS = (
+    "id", "invoice_number", "status", "customer", "customer_name", "customer_email", "customer_address",
+    "currency", "issue_date", "due_date", "date_created", "updated_at", "notes", "items", "subtotal",
+    "tax_amount", "total_amount", "amount_paid", "balance_due", "owner", "available_transitions",
+    "submitted_at", "approved_at", "approved_by", "sent_at", "paid_at", "cancelled_at", "rejection_reason",
+    "source",
+)
+
+
+def sparse_fields(raw: str | None) -> list[str] | None:
+    """Parse `fields=a,b,c`. None means every field; an unknown name is a 400 listing the valid ones."""
+    if raw is None:
+        return None
+    names = list(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+    unknown = [name for name in names if name not in INVOICE_FIELDS]
+    if unknown or not names:
+        problem = f"Unknown field(s): {', '.join(unknown)}" if unknown else "No field named"
+        raise InvalidInput(errors={"fields": [f"{problem}; valid fields: {', '.join(INVOICE_FIELDS)}."]})
+    return names
+
+
+# --- out ---------------------------------------------------------------------------------
+
+
+class UserSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class CustomerSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ("id", "name", "email")
+        read_only_fields = fields
+
+
+class LineItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LineItem
+        fields = ("id", "line_number", "description", "quantity", "unit_price", "discount_percent", "tax_rate",
+                  "line_total")
+        read_only_fields = fields
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    """One invoice as every API client sees it. `context["fields"]` narrows it (sparse fields)."""
+
+    customer = CustomerSummarySerializer(read_only=True)
+    items = LineItemSerializer(many=True, read_only=True)
+    owner = UserSummarySerializer(read_only=True)
+    approved_by = UserSummarySerializer(read_only=True, allow_null=True)
+    balance_due = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = INVOICE_FIELDS
+        read_only_fields = fields
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        wanted = self.context.get("fields")
+        if wanted is not None:
+            for name in set(self.fields) - set(wanted):
+                self.fields.pop(name)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_balance_due(self, invoice: Invoice) -> str:
+        # Computed here: the stored generated column is stale on an instance just saved.
+        return format_amount(invoice.total_amount - invoice.amount_paid)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_transitions(self, invoice: Invoice) -> list[str]:
+        request = self.context.get("request")
+        return selectors.invoice_available_transitions(invoice=invoice, user=getattr(request, "user", None))
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    recorded_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Payment
+        fields = ("id", "invoice", "amount", "paid_at", "method", "reference", "recorded_by", "created_at")
+        read_only_fields = fields
+
+
+class BlankAsNullCharField(serializers.CharField):
+    """The audit trail sends null, not "", for what does not apply (as the live messages do)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        return str(value) if value else None
+
+
+class InvoiceEventSerializer(serializers.ModelSerializer):
+    transition = BlankAsNullCharField()
+    from_status = BlankAsNullCharField()
+    to_status = BlankAsNullCharField()
+    reason = BlankAsNullCharField()
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
+    data = serializers.JSONField(read_only=True)
+    at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = InvoiceEvent
+        fields = ("id", "kind", "transition", "from_status", "to_status", "actor", "reason", "data", "at")
+        read_only_fields = fields
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    """In and out: the service checks names (unique per owner, ignoring case)."""
+
+    class Meta:
+        model = Customer
+        fields = ("id", "name", "email", "address", "phone", "tax_id", "notes", "created_at", "updated_at")
+        read_only_fields = ("id", "created_at", "updated_at")
+
+
+# --- in ----------------------------------------------------------------------------------
+
+
+class NumberField(serializers.DecimalField):
+    """A decimal whose limits are reported the way people think of them.
+
+    DRF checks the total digit count first, so "1234567890123.00" would be refused as
+    "more than 14 digits in total"; here it is "more than 12 digits before the decimal
+    point". Trailing zeros after the point do not count ("10.500" is 10.50).
+    """
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        _, digits, exponent = value.as_tuple()
+        digits = list(digits)
+        while isinstance(exponent, int) and exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+            digits.pop()
+            exponent += 1
+        if not isinstance(exponent, int):  # NaN and infinities are refused before this
+            return value
+        whole_digits = max(len(digits) + exponent, 0)
+        decimal_places = max(-exponent, 0)
+        if self.max_whole_digits is not None and whole_digits > self.max_whole_digits:
+            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        if self.decimal_places is not None and decimal_places > self.decimal_places:
+            self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
+        return value
+
+
+class ItemInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=500)
+    quantity = NumberField(max_digits=14, decimal_places=3)
+    unit_price = NumberField(max_digits=14, decimal_places=2, min_value=ZERO)
+    discount_percent = NumberField(
+        max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO
+    )
+    tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100),
+                                        default=ZERO)
+
+    def validate_quantity(self, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise serializers.ValidationError("Quantity must be greater than zero.")
+        return value
+
+
+class ItemListField(serializers.ListField):
+    """Line items, at most `MAX_ITEMS`; the count is checked before any line is parsed."""
+
+    default_error_messages = {"too_many": "An invoice may have at most {max_items} items; got {count}."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=ItemInputSerializer(), **kwargs)
+        self.max_length = MAX_ITEMS  # documented as maxItems; enforced below with a clearer message
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        if isinstance(data, list) and len(data) > MAX_ITEMS:
+            self.fail("too_many", max_items=MAX_ITEMS, count=len(data))
+        return [dict(row) for row in super().to_internal_value(data)]
+
+
+class InvoiceInputSerializer(serializers.Serializer):
+    """Fields a client may set on a draft. `total_amount`, when sent, must match the items."""
+
+    customer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    customer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    customer_email = serializers.EmailField(required=False, allow_blank=True)
+    customer_address = serializers.CharField(required=False, allow_blank=True)
+    invoice_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    currency = serializers.RegexField(
+        r"^[A-Za-z]{3}$", required=False,
+        error_messages={"invalid": "Use a three-letter ISO 4217 currency code such as USD or EUR."},
+    )
+    issue_date = serializers.DateField(required=False)
+    due_date = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    items = ItemListField(required=False)
+    total_amount = NumberField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    # Accepted only so that the service can refuse it by name: status changes go through transitions.
+    status = serializers.CharField(required=False, allow_blank=True, allow_null=True, write_only=True)
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated body as `invoice_update` keywords: items and the claimed total apart."""
+        data = dict(self.validated_data)
+        items = data.pop("items", None)
+        expected_total = data.pop("total_amount", None)
+        return {"data": data, "items": items, "expected_total": expected_total}
+
+
+class InvoiceCreateInputSerializer(InvoiceInputSerializer):
+    def validate_status(self, value: str | None) -> str | None:
+        if value not in (None, "", InvoiceStatus.DRAFT):
+            raise serializers.ValidationError("New invoices start as draft; use the transition endpoints.")
+        return value
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated body as `invoice_create` keywords."""
+        data = dict(self.validated_data)
+        data.pop("status", None)
+        data["expected_total"] = data.pop("total_amount", None)
+        data["items"] = data.get("items") or []
+        return data
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    amount = NumberField(max_digits=14, decimal_places=2)
+    paid_at = serializers.DateTimeField(required=False)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class PayInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class RejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatusInputSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text=f"The status to reach: one of {', '.join(InvoiceStatus.values)}.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text="Needed when the way there is a rejection.")
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The 409 body: why, where the invoice is, and what the user may do instead."""
+
+    detail = serializers.CharField()
+    status = serializers.ChoiceField(choices=InvoiceStatus.choices)
+    available_transitions = serializers.ListField(child=serializers.CharField())
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+

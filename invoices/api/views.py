@@ -1,0 +1,281 @@
+"""The invoice API (SPEC section 5): read through selectors, write through services.
+
+Each endpoint checks access with a selector (an invoice the user may not see is a 404),
+makes one service call and renders the fresh invoice. Domain errors raised by the
+services become 400/403/404/409/412/422 in `billing.exceptions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from invoices import selectors, services
+from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
+from invoices.api.schema import (
+    BAD_REQUEST,
+    CONFLICT,
+    FIELDS_PARAMETER,
+    FORBIDDEN,
+    IDEMPOTENCY_KEY_PARAMETER,
+    IF_MATCH_PARAMETER,
+    KEY_REUSED,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    invoice_filter_parameters,
+)
+from invoices.api.serializers import (
+    InvoiceCreateInputSerializer,
+    InvoiceEventSerializer,
+    InvoiceInputSerializer,
+    InvoiceSerializer,
+    PayInputSerializer,
+    PaymentInputSerializer,
+    PaymentSerializer,
+    RejectInputSerializer,
+    StatusInputSerializer,
+    sparse_fields,
+)
+from invoices.idempotency import idempotent_response
+from invoices.models import Invoice
+
+INVOICE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The invoice id.")
+TRANSITION_RESPONSES = {200: InvoiceSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+def _transition_schema(name: str, description: str, request: Any = None) -> Any:
+    return extend_schema(
+        summary=f"{name.capitalize()} the invoice", description=description,
+        parameters=[INVOICE_ID], request=request, responses=TRANSITION_RESPONSES,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List invoices",
+        description="Own invoices (staff: everyone's), filtered and ordered; bad filter values are a 400 naming "
+        "the filter.",
+        parameters=[*invoice_filter_parameters(), FIELDS_PARAMETER],
+        responses={200: InvoiceSerializer(many=True), 400: BAD_REQUEST},
+    ),
+    create=extend_schema(
+        summary="Create a draft invoice",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=InvoiceCreateInputSerializer,
+        responses={201: InvoiceSerializer, 400: BAD_REQUEST, 422: KEY_REUSED},
+    ),
+    retrieve=extend_schema(
+        summary="Read an invoice", parameters=[INVOICE_ID, FIELDS_PARAMETER],
+        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a draft invoice",
+        description="`items`, when given, replace every line. `status` is refused: use the transitions.",
+        parameters=[INVOICE_ID, IF_MATCH_PARAMETER],
+        request=InvoiceInputSerializer,
+        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT,
+                   412: PRECONDITION_FAILED},
+    ),
+    destroy=extend_schema(
+        summary="Delete a draft or cancelled invoice (soft)", parameters=[INVOICE_ID],
+        responses={204: None, 404: NOT_FOUND, 409: CONFLICT},
+    ),
+)
+class InvoiceViewSet(viewsets.GenericViewSet):
+    serializer_class = InvoiceSerializer
+    filter_backends: list[Any] = []  # the selector applies `InvoiceFilterSet`
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # Only tells the schema generator the model; every read goes through `invoices.selectors`.
+    queryset = Invoice.objects.none()
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _render(self, invoice: Invoice, *, fields: list[str] | None = None, code: int = 200) -> Response:
+        serializer = InvoiceSerializer(invoice, context={**self.get_serializer_context(), "fields": fields})
+        return Response(serializer.data, status=code, headers={"ETag": invoice.etag})
+
+    def _visible(self, pk: Any) -> Invoice:
+        return selectors.invoice_get(user=self.request.user, invoice_id=pk)
+
+    def _fresh(self, pk: Any) -> Response:
+        return self._render(self._visible(pk))
+
+    def _transition(self, pk: Any, name: str, reason: str = "") -> Response:
+        invoice = self._visible(pk)
+        services.invoice_transition(invoice_id=invoice.pk, actor=self.request.user, transition=name, reason=reason)
+        return self._fresh(invoice.pk)
+
+    # --- collection ----------------------------------------------------------------------
+
+    def list(self, request: Request) -> Response:
+        fields = sparse_fields(request.query_params.get("fields"))
+        queryset = selectors.invoice_list(user=request.user, filters=request.query_params)
+        page = self.paginate_queryset(queryset)
+        serializer = InvoiceSerializer(page, many=True, context={**self.get_serializer_context(), "fields": fields})
+        return self.get_paginated_response(serializer.data)
+
+    def create(self, request: Request) -> Response:
+        def write() -> Response:
+            serializer = InvoiceCreateInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            invoice = services.invoice_create(owner=request.user, **serializer.service_arguments())
+            return self._render(self._visible(invoice.pk), code=status.HTTP_201_CREATED)
+
+        return idempotent_response(request=request, scope="invoices:create", handler=write)
+
+    @extend_schema(
+        summary="Find an invoice by number",
+        parameters=[
+            OpenApiParameter("invoice_number", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True),
+            FIELDS_PARAMETER,
+        ],
+        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    @action(detail=False, methods=["get"])
+    def find(self, request: Request) -> Response:
+        fields = sparse_fields(request.query_params.get("fields"))
+        invoice = selectors.invoice_find(user=request.user, invoice_number=request.query_params.get("invoice_number"))
+        return self._render(invoice, fields=fields)
+
+    # --- one invoice ---------------------------------------------------------------------
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        fields = sparse_fields(request.query_params.get("fields"))
+        return self._render(self._visible(pk), fields=fields)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+        serializer = InvoiceInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.invoice_update(
+            invoice_id=invoice.pk, actor=request.user, if_match=request.headers.get("If-Match"),
+            **serializer.service_arguments(),
+        )
+        return self._fresh(invoice.pk)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+        services.invoice_delete(invoice_id=invoice.pk, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # --- transitions ---------------------------------------------------------------------
+
+    @_transition_schema("submit", "Owner only; needs at least one item and a total above zero.")
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        return self._transition(pk, "submit")
+
+    @_transition_schema("approve", "Approvers only, never on their own invoice (four-eyes).")
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._transition(pk, "approve")
+
+    @_transition_schema("reject", "Approvers only, never on their own invoice; a reason is required.",
+                        request=RejectInputSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        serializer = RejectInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._transition(pk, "reject", reason=serializer.validated_data["reason"])
+
+    @_transition_schema("revise", "Owner only: a rejected invoice goes back to draft.")
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk: str) -> Response:
+        return self._transition(pk, "revise")
+
+    @_transition_schema("send", "Owner only: the customer is e-mailed the invoice PDF.")
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk: str) -> Response:
+        return self._transition(pk, "send")
+
+    @_transition_schema("cancel", "Owner (or an admin), from any state but paid and cancelled.")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        return self._transition(pk, "cancel")
+
+    @extend_schema(
+        summary="Move the invoice to a status",
+        description="Runs the transition that leads from the current status to the one given, or 409.",
+        parameters=[INVOICE_ID], request=StatusInputSerializer,
+        responses={**TRANSITION_RESPONSES, 400: BAD_REQUEST},
+    )
+    @action(detail=True, methods=["patch"], url_path="status", url_name="status")
+    def change_status(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+        serializer = StatusInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.invoice_transition_to_status(invoice_id=invoice.pk, actor=request.user, **serializer.validated_data)
+        return self._fresh(invoice.pk)
+
+    # --- money ---------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Pay the whole balance",
+        parameters=[INVOICE_ID, IDEMPOTENCY_KEY_PARAMETER], request=PayInputSerializer,
+        responses={**TRANSITION_RESPONSES, 400: BAD_REQUEST, 422: KEY_REUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+
+        def write() -> Response:
+            serializer = PayInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.invoice_pay_in_full(invoice_id=invoice.pk, actor=request.user, **serializer.validated_data)
+            return self._fresh(invoice.pk)
+
+        return idempotent_response(request=request, scope=f"invoices:{invoice.pk}:pay", handler=write)
+
+    @extend_schema(methods=["GET"], summary="List the invoice's payments", parameters=[INVOICE_ID],
+                   responses={200: PaymentSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        methods=["POST"], summary="Record a payment",
+        description="Only on sent or overdue invoices; more than the balance is a 400; the invoice is paid when "
+        "the balance reaches zero.",
+        parameters=[INVOICE_ID, IDEMPOTENCY_KEY_PARAMETER], request=PaymentInputSerializer,
+        responses={201: PaymentSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT,
+                   422: KEY_REUSED},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def payments(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+        if request.method == "GET":
+            return Response(PaymentSerializer(selectors.payment_list(invoice=invoice), many=True).data)
+
+        def write() -> Response:
+            serializer = PaymentInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            payment = services.payment_record(invoice_id=invoice.pk, actor=request.user, **serializer.validated_data)
+            return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+        return idempotent_response(request=request, scope=f"invoices:{invoice.pk}:payments", handler=write)
+
+    # --- the record ----------------------------------------------------------------------
+
+    @extend_schema(summary="The audit trail, oldest first", parameters=[INVOICE_ID],
+                   responses={200: InvoiceEventSerializer(many=True), 404: NOT_FOUND})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+        return Response(InvoiceEventSerializer(selectors.invoice_event_list(invoice=invoice), many=True).data)
+
+    @extend_schema(
+        summary="The invoice as a PDF", parameters=[INVOICE_ID],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptNegotiation)
+    def pdf(self, request: Request, pk: str) -> HttpResponse:
+        from invoices.pdf import render_invoice_pdf
+
+        invoice = self._visible(pk)
+        response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{safe_filename(invoice.invoice_number)}.pdf"'
+        return response
