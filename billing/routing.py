@@ -1,8 +1,11 @@
-"""WebSocket routing: every app contributes its `websocket_urlpatterns`."""
+"""WebSocket routing: every app contributes its `websocket_urlpatterns`, and one
+middleware stack decides who is connecting (`accounts.websocket_auth`)."""
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 
-websocket_urlpatterns: list = []
+from accounts.websocket_auth import WebsocketAuthMiddlewareStack
+from invoices.routing import websocket_urlpatterns as invoice_patterns
 
-websocket_application = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+websocket_urlpatterns: list = [*invoice_patterns]
+
+websocket_application = WebsocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))

@@ -1,0 +1,262 @@
+"""Who is on the other end of a WebSocket, decided once for every consumer.
+
+Three ways in, as SPEC section 6 describes:
+
+* the session cookie, for the web pages. A browser sends cookies with a cross-site
+  WebSocket handshake too, so a cookie only counts when the handshake's Origin is this
+  site, one of `ALLOWED_HOSTS`, or one of `WEBSOCKET_ALLOWED_ORIGINS` (no cross-site
+  socket hijacking);
+* `Authorization: Bearer <access token>` on the handshake, for API clients;
+* the subprotocol pair `bearer, <access token>`, for browsers without a session (the
+  only header a browser lets a script set on a WebSocket). The server answers `bearer`.
+
+A token in the URL is refused outright: URLs end up in access logs and browser history.
+Tokens are checked exactly as the API checks them (`BearerJWTAuthentication`: signature,
+expiry, active user, token epoch, verified address) and never logged.
+
+The middleware only records its verdict in the scope. Refusing happens in
+`AuthenticatedJsonConsumer`, after the handshake is accepted: a socket closed before
+`accept` reaches the client as a bare HTTP 403, and the SPEC's close codes (4401, 4403,
+4404) would be lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+from channels.auth import get_user as session_user
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.security.websocket import OriginValidator
+from channels.sessions import CookieMiddleware, SessionMiddleware
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+from accounts.authentication import BearerJWTAuthentication
+
+SUBPROTOCOL = "bearer"
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+# Query parameters that would carry a credential; their mere presence refuses the socket.
+URL_CREDENTIAL_PARAMETERS = frozenset({"token", "access_token", "access", "jwt", "auth", "authorization", "bearer"})
+
+INVALID_CREDENTIAL = "invalid_credential"
+CREDENTIAL_IN_URL = "credential_in_url"
+ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+UNKNOWN_MESSAGE = 'Unknown message; the only one a client may send is {"type": "ping"}.'
+
+
+@dataclass(frozen=True)
+class SocketAuth:
+    """The middleware's verdict, left in `scope["socket_auth"]` for the consumer.
+
+    `error` is None when the user (possibly anonymous) was resolved cleanly. `expires_at`
+    is the access token's `exp` (epoch seconds) for token sockets, None for sessions.
+    `subprotocol` is what the server must answer with: a browser drops a connection whose
+    handshake does not echo the subprotocol it offered.
+    """
+
+    method: str  # "token", "session" or "none"
+    error: str | None = None
+    expires_at: float | None = None
+    subprotocol: str | None = None
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin1")
+    return None
+
+
+def _token_from_subprotocols(subprotocols: list[str]) -> str | None:
+    """`["bearer", "<token>"]` gives the token; "bearer" without a token gives ""."""
+    lowered = [protocol.lower() for protocol in subprotocols]
+    if SUBPROTOCOL not in lowered:
+        return None
+    index = lowered.index(SUBPROTOCOL)
+    return subprotocols[index + 1] if index + 1 < len(subprotocols) else ""
+
+
+def _url_carries_credential(scope: dict[str, Any]) -> bool:
+    query = scope.get("query_string", b"").decode("latin1")
+    return any(name.lower() in URL_CREDENTIAL_PARAMETERS for name, _ in parse_qsl(query, keep_blank_values=True))
+
+
+def origin_allowed(scope: dict[str, Any]) -> bool:
+    """Is the handshake's Origin this site, an allowed host, or an allowed origin?
+
+    A wildcard in ALLOWED_HOSTS says which Host headers to serve, not which sites to
+    trust with a user's cookie, so it is not taken as "any origin".
+    """
+    origin = _header(scope, b"origin")
+    if not origin:
+        return False
+    parsed = urlparse(origin)
+    if parsed.hostname is None:
+        return False
+    host = _header(scope, b"host")
+    if host and parsed.netloc.lower() == host.lower():
+        return True
+    patterns = [*settings.WEBSOCKET_ALLOWED_ORIGINS, *(host for host in settings.ALLOWED_HOSTS if host != "*")]
+    return OriginValidator(None, patterns).validate_origin(parsed)
+
+
+@database_sync_to_async
+def _token_user(raw_token: str) -> tuple[Any, float] | None:
+    """The user and expiry of a valid access token, or None. The API's own checks run."""
+    authentication = BearerJWTAuthentication()
+    try:
+        validated = authentication.get_validated_token(raw_token.encode("latin1"))
+        user = authentication.get_user(validated)
+    except (InvalidToken, AuthenticationFailed, TokenError, UnicodeEncodeError):
+        return None
+    return user, float(validated["exp"])
+
+
+async def _session_user(scope: dict[str, Any]) -> Any:
+    user = await session_user(scope)
+    if user.is_authenticated and not getattr(user, "is_verified", True):
+        return AnonymousUser()
+    return user
+
+
+class WebsocketAuthMiddleware:
+    """Sets `scope["user"]` and `scope["socket_auth"]` for WebSocket connections.
+
+    Needs the session in the scope (`WebsocketAuthMiddlewareStack` puts it there); the
+    session is only read when the handshake carries no token.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if scope["type"] != "websocket":
+            return await self.inner(scope, receive, send)
+        scope = dict(scope)
+        user, auth = await self.authenticate(scope)
+        scope["user"] = user
+        scope["socket_auth"] = auth
+        return await self.inner(scope, receive, send)
+
+    async def authenticate(self, scope: dict[str, Any]) -> tuple[Any, SocketAuth]:
+        subprotocol_token = _token_from_subprotocols(list(scope.get("subprotocols") or []))
+        subprotocol = SUBPROTOCOL if subprotocol_token is not None else None
+        if _url_carries_credential(scope):
+            return AnonymousUser(), SocketAuth("none", error=CREDENTIAL_IN_URL, subprotocol=subprotocol)
+
+        authorization = _header(scope, b"authorization")
+        if authorization is not None:
+            scheme, _, header_token = authorization.strip().partition(" ")
+            raw_token = header_token.strip() if scheme.lower() == "bearer" else ""
+        else:
+            raw_token = subprotocol_token
+        if raw_token is not None:
+            found = await _token_user(raw_token) if raw_token else None
+            if found is None:
+                return AnonymousUser(), SocketAuth("token", error=INVALID_CREDENTIAL, subprotocol=subprotocol)
+            user, expires_at = found
+            return user, SocketAuth("token", expires_at=expires_at, subprotocol=subprotocol)
+
+        user = await _session_user(scope)
+        if not user.is_authenticated:
+            return user, SocketAuth("none", subprotocol=subprotocol)
+        if not origin_allowed(scope):
+            return AnonymousUser(), SocketAuth("session", error=ORIGIN_NOT_ALLOWED, subprotocol=subprotocol)
+        return user, SocketAuth("session", subprotocol=subprotocol)
+
+
+def WebsocketAuthMiddlewareStack(inner: Any) -> Any:
+    return CookieMiddleware(SessionMiddleware(WebsocketAuthMiddleware(inner)))
+
+
+class SocketRefused(Exception):
+    """Raised from `AuthenticatedJsonConsumer.subscribe` to close with a SPEC close code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
+    """The protocol every live socket shares: refusals with the SPEC close codes, group
+    membership, ping/pong, and the close at the token's expiry.
+
+    Subclasses implement `subscribe(user)`, returning the groups to join (or raising
+    `SocketRefused`), and may implement `subscribed()` to send a first message.
+    """
+
+    subscriptions: list[str]
+    expiry_task: asyncio.Task[None] | None
+
+    async def connect(self) -> None:
+        self.subscriptions = []
+        self.expiry_task = None
+        auth: SocketAuth = self.scope.get("socket_auth") or SocketAuth("none")
+        await self.accept(subprotocol=auth.subprotocol)
+        user = self.scope.get("user")
+        if auth.error == ORIGIN_NOT_ALLOWED:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if auth.error is not None or user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            groups = await self.subscribe(user)
+        except SocketRefused as refusal:
+            await self.close(code=refusal.code)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.subscriptions.append(group)
+        if auth.expires_at is not None:
+            self.expiry_task = asyncio.create_task(self._close_when_token_expires(auth.expires_at))
+        await self.subscribed()
+
+    async def subscribe(self, user: Any) -> list[str]:
+        raise NotImplementedError
+
+    async def subscribed(self) -> None:
+        """Called once the socket has joined its groups."""
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "expiry_task", None) is not None:
+            self.expiry_task.cancel()
+        for group in getattr(self, "subscriptions", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.subscriptions = []
+
+    async def _close_when_token_expires(self, expires_at: float) -> None:
+        await asyncio.sleep(max(0.0, expires_at - time.time()))
+        for group in self.subscriptions:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.subscriptions = []
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_json({"type": "error", "detail": UNKNOWN_MESSAGE})
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        with contextlib.suppress(ValueError):
+            return json.loads(text_data)
+        return None
+
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        # Decimals and dates (dashboard metrics) go out as strings, never floats.
+        return json.dumps(content, cls=DjangoJSONEncoder)

@@ -1,0 +1,47 @@
+"""Live invoice events: `/ws/invoices/` (every invoice the user may see) and
+`/ws/invoices/{id}/` (one invoice). Auth, ping/pong and close codes come from
+`accounts.websocket_auth.AuthenticatedJsonConsumer`; which invoices a user may see is
+the selectors' rule; the groups are `invoices.live`'s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from accounts.websocket_auth import CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
+from billing.errors import NotFound
+from invoices import live
+from invoices.selectors import invoice_get
+
+
+class InvoiceEventsMixin:
+    async def invoice_message(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["payload"])  # type: ignore[attr-defined]
+
+
+class InvoiceListConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
+    """Events of every invoice the user may see: their own, or everyone's for staff."""
+
+    async def subscribe(self, user: Any) -> list[str]:
+        return [live.user_invoices_group(user)]
+
+
+@database_sync_to_async
+def _invoice_visible(user: Any, invoice_id: str) -> bool:
+    try:
+        invoice_get(user=user, invoice_id=invoice_id)
+    except NotFound:
+        return False
+    return True
+
+
+class InvoiceDetailConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
+    """Events of one invoice. An invoice the user may not see is reported as missing (4404),
+    exactly as the API does, so ids leak nothing."""
+
+    async def subscribe(self, user: Any) -> list[str]:
+        invoice_id = self.scope["url_route"]["kwargs"]["invoice_id"]
+        if not await _invoice_visible(user, invoice_id):
+            raise SocketRefused(CLOSE_NOT_FOUND)
+        return [live.invoice_group(int(invoice_id))]
