@@ -26,9 +26,7 @@ def test_login_by_username_ignores_case(user, login):
 
 
 def test_login_accepts_form_data(user, api_client):
-    response = api_client.post(
-        "/api/v1/auth/login/", {"username": "ada", "password": PASSWORD}, format="multipart"
-    )
+    response = api_client.post("/api/v1/auth/login/", {"username": "ada", "password": PASSWORD}, format="multipart")
     assert response.status_code == 200
 
 
