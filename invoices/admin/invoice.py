@@ -1,0 +1,278 @@
+"""The invoice back office: the changelist staff work from, the change page, inlines.
+
+Status and every amount are read-only. A draft's fields and lines can be edited here,
+and the save goes through `services.invoice_update` (one call, one audit event, the
+server computing every total). Once an invoice leaves draft its page is read-only and
+changes happen only through the transition buttons. Invoices are not added here: their
+owners create them on the site or through the API, where each starts as a draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import construct_change_message
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import URLPattern
+from django.utils.safestring import SafeString
+
+from invoices import services
+from invoices.admin.common import ServiceErrorsAsMessagesMixin
+from invoices.admin.display import money, status_badge
+from invoices.admin.list_filters import DeletedFilter, PaymentDueFilter
+from invoices.admin.transitions import InvoiceTransitionsMixin
+from invoices.currencies import ISO_4217_CODES
+from invoices.models import Invoice, InvoiceEvent, LineItem, Payment
+
+# What `services.invoice_update` accepts from this form.
+EDITABLE_FIELDS = (
+    "invoice_number",
+    "currency",
+    "issue_date",
+    "due_date",
+    "customer_name",
+    "customer_email",
+    "customer_address",
+    "notes",
+)
+ITEM_FIELDS = ("description", "quantity", "unit_price", "discount_percent", "tax_rate")
+
+
+class InvoiceAdminForm(forms.ModelForm):
+    currency = forms.ChoiceField(choices=[(code, code) for code in sorted(ISO_4217_CODES)])
+
+    class Meta:
+        model = Invoice
+        fields = EDITABLE_FIELDS
+
+
+class _InvoicePartInline(admin.TabularInline):
+    """Inlines follow the invoice: visible to whoever may view it, editable only
+    while the invoice itself is (a live draft, for a user who may change invoices)."""
+
+    extra = 0
+    show_change_link = False
+
+    def _invoice_admin(self) -> Any:
+        return self.admin_site.get_model_admin(Invoice)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._invoice_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LineItemInline(_InvoicePartInline):
+    model = LineItem
+    fields = ("line_number", "description", "quantity", "unit_price", "discount_percent", "tax_rate", "line_total")
+    readonly_fields = ("line_number", "line_total")
+    ordering = ("line_number", "id")
+
+    def _editable(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and self._invoice_admin().has_change_permission(request, obj)
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return 1 if self._editable(request, obj) else 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+
+class PaymentInline(_InvoicePartInline):
+    model = Payment
+    fields = ("paid_at", "amount", "method", "reference", "recorded_by", "created_at")
+    readonly_fields = fields
+    ordering = ("paid_at", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+class InvoiceEventInline(_InvoicePartInline):
+    model = InvoiceEvent
+    verbose_name = "event"
+    verbose_name_plural = "audit trail"
+    fields = ("created_at", "kind", "transition", "from_status", "to_status", "actor", "reason", "data")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InvoiceEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    form = InvoiceAdminForm
+    list_display = (
+        "invoice_number",
+        "status_display",
+        "customer_name",
+        "owner",
+        "total_display",
+        "balance_display",
+        "due_date",
+        "date_created",
+    )
+    list_display_links = ("invoice_number",)
+    list_filter = (
+        DeletedFilter,
+        "status",
+        PaymentDueFilter,
+        "currency",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "due_date",
+        "source",
+    )
+    search_fields = ("invoice_number", "customer_name", "customer_email", "notes")
+    search_help_text = "Search by invoice number, customer name or e-mail, or notes."
+    date_hierarchy = "date_created"
+    list_select_related = ("owner",)
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = (LineItemInline, PaymentInline, InvoiceEventInline)
+    readonly_fields = (
+        "status_display",
+        "source",
+        "owner",
+        "customer",
+        "subtotal",
+        "tax_amount",
+        "total_amount",
+        "amount_paid",
+        "balance_due",
+        "submitted_at",
+        "approved_at",
+        "approved_by",
+        "sent_at",
+        "paid_at",
+        "cancelled_at",
+        "rejection_reason",
+        "date_created",
+        "updated_at",
+        "version",
+        "deleted_at",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("invoice_number", "status_display", "owner", "source", "currency", ("issue_date", "due_date"))},
+        ),
+        ("Customer", {"fields": ("customer", "customer_name", "customer_email", "customer_address")}),
+        ("Amounts", {"fields": ("subtotal", "tax_amount", "total_amount", "amount_paid", "balance_due")}),
+        ("Notes", {"fields": ("notes",)}),
+        (
+            "Workflow",
+            {
+                "fields": (
+                    "submitted_at",
+                    "approved_at",
+                    "approved_by",
+                    "sent_at",
+                    "paid_at",
+                    "cancelled_at",
+                    "rejection_reason",
+                )
+            },
+        ),
+        ("Record", {"classes": ("collapse",), "fields": ("date_created", "updated_at", "version", "deleted_at")}),
+    )
+
+    # --- columns ---------------------------------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, invoice: Invoice) -> SafeString:
+        return status_badge(invoice.status)
+
+    @admin.display(description="total", ordering="total_amount")
+    def total_display(self, invoice: Invoice) -> str:
+        return money(invoice.total_amount, invoice.currency)
+
+    @admin.display(description="balance due", ordering="balance_due")
+    def balance_display(self, invoice: Invoice) -> str:
+        return money(invoice.total_amount - invoice.amount_paid, invoice.currency)
+
+    # --- who may do what ---------------------------------------------------------------------
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Approvers work from this page, so holding `approve_invoice` is enough to see it."""
+        return super().has_view_permission(request, obj) or request.user.has_perm("invoices.approve_invoice")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        """Only live drafts are editable; every other change is a transition."""
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None:
+            return allowed and obj.is_editable and obj.deleted_at is None
+        return allowed
+
+    def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+    # --- the change page ---------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        return self.transition_urls() + super().get_urls()
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Invoice | None = None,
+    ) -> Any:
+        if obj is not None:
+            context["transition_buttons"] = self.transition_buttons(request, obj)
+            context["status_badge"] = status_badge(obj.status)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request: HttpRequest, obj: Invoice, form: forms.ModelForm, change: bool) -> None:
+        """Nothing is written here: `save_related` sends fields and lines to the
+        service together, so one edit is one update and one audit event."""
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: list[Any], change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+        items = self._items_from(formsets)
+        if data or items is not None:
+            services.invoice_update(invoice_id=form.instance.pk, actor=request.user, data=data, items=items)
+
+    @staticmethod
+    def _items_from(formsets: list[Any]) -> list[dict[str, Any]] | None:
+        """The complete new list of lines if any line was added, changed or removed."""
+        formset = next((each for each in formsets if each.model is LineItem), None)
+        if formset is None or not formset.has_changed():
+            return None
+        deleted = set(formset.deleted_forms)
+        return [
+            {name: line_form.cleaned_data[name] for name in ITEM_FIELDS}
+            for line_form in formset.forms
+            if line_form not in deleted and (line_form.instance.pk is not None or line_form.has_changed())
+        ]
+
+    def construct_change_message(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list[Any], add: bool = False
+    ) -> list[dict[str, Any]]:
+        # The lines were rewritten by the service, not saved by the formsets.
+        message = construct_change_message(form, [], add)
+        if self._items_from(formsets) is not None:
+            message.append({"changed": {"fields": ["line items"]}})
+        return message
