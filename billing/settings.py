@@ -218,7 +218,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Billing <billing@loc
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Domain events: who hears about committed invoice changes (see invoices/events.py) ---
-INVOICE_EVENT_SUBSCRIBERS: list[str] = []
+INVOICE_EVENT_SUBSCRIBERS: list[str] = ["invoices.live.publish_invoice_message"]
 
 # --- Money ----------------------------------------------------------------------------
 DEFAULT_CURRENCY: str = env.str("DEFAULT_CURRENCY", default="USD")
