@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
 from accounts import services
 from accounts.models import User
+from accounts.selectors import user_roles
 from accounts.tests.factories import AdminFactory, ApproverFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,11 @@ def test_deactivating_a_user_in_the_admin_revokes_their_tokens(admin_client):
     user.save()
     with pytest.raises(services.TokenRejected):
         services.token_refresh(refresh_token=pair.refresh_token)
+
+
+def test_createsuperuser_makes_a_verified_admin():
+    call_command("createsuperuser", interactive=False, username="root", email="root@example.com", verbosity=0)
+
+    root = User.objects.get(username="root")
+    assert root.is_verified is True
+    assert user_roles(user=root) == ["user", "approver", "admin"]
