@@ -241,6 +241,8 @@ REST_FRAMEWORK = {
         "auth_anon": env.str("THROTTLE_AUTH_ANON", default="30/min"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
+    # How many proxies sit in front of the app; throttles trust X-Forwarded-For only that far.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
