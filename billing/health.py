@@ -50,6 +50,11 @@ def check_channel_layer() -> dict[str, Any]:
         channel = await layer.new_channel()
         await layer.send(channel, {"type": "health.ping"})
         message = await layer.receive(channel)
+        # channels_redis drops its in-flight copy of a message in a background task; the
+        # loop ends with this function, so wait for it or each check leaves a key behind.
+        wait_received = getattr(layer, "wait_received", None)
+        if wait_received is not None:
+            await wait_received()
         if message.get("type") != "health.ping":
             raise RuntimeError("channel layer returned another message")
 

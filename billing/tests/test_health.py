@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,22 @@ def test_health_detailed_is_503_naming_the_database_when_it_is_unreachable(clien
 
 def test_health_endpoints_refuse_writes(client) -> None:
     assert client.post("/health").status_code == 405
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_health_detailed_leaves_nothing_behind_in_the_redis_channel_layer(client, settings) -> None:
+    import redis
+
+    prefix = f"health-test-{uuid.uuid4().hex[:8]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": prefix},
+        }
+    }
+
+    for _ in range(3):
+        assert client.get("/health/detailed").json()["components"]["channel_layer"]["status"] == "up"
+
+    assert redis.Redis.from_url(settings.REDIS_URL).keys(f"{prefix}*") == []
