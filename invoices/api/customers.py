@@ -37,10 +37,14 @@ class CustomerOrderingField(forms.CharField):
         return terms
 
 
+class CustomerOrderingFilter(django_filters.Filter):
+    field_class = CustomerOrderingField
+
+
 class CustomerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or e-mail.")
-    ordering = django_filters.Filter(
-        field_class=CustomerOrderingField, method="filter_ordering",
+    ordering = CustomerOrderingFilter(
+        method="filter_ordering",
         help_text=f"One of {', '.join(CUSTOMER_ORDERING_FIELDS)}; '-' for descending. Default name.",
     )
 
