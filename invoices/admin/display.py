@@ -38,6 +38,11 @@ def status_badge(status: str) -> SafeString:
     )
 
 
+def optional_status_badge(status: str) -> SafeString | str:
+    """Events other than transitions have no from/to status."""
+    return status_badge(status) if status else "-"
+
+
 def money(amount: Decimal | None, currency: str) -> str:
     """`1,234.50 EUR`, the way the invoice document prints it."""
     if amount is None:

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 
 from invoices import services
 from invoices.admin.common import ServiceErrorsAsMessagesMixin
-from invoices.admin.display import money, status_badge
+from invoices.admin.display import money, optional_status_badge, status_badge
 from invoices.admin.list_filters import DeletedFilter, PaymentDueFilter
 from invoices.admin.transitions import InvoiceTransitionsMixin
 from invoices.currencies import ISO_4217_CODES
@@ -108,12 +108,20 @@ class InvoiceEventInline(_InvoicePartInline):
     model = InvoiceEvent
     verbose_name = "event"
     verbose_name_plural = "audit trail"
-    fields = ("created_at", "kind", "transition", "from_status", "to_status", "actor", "reason", "data")
+    fields = ("created_at", "kind", "transition", "from_display", "to_display", "actor", "reason", "data")
     readonly_fields = fields
     ordering = ("created_at", "id")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InvoiceEvent]:
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="from")
+    def from_display(self, event: InvoiceEvent) -> SafeString | str:
+        return optional_status_badge(event.from_status)
+
+    @admin.display(description="to")
+    def to_display(self, event: InvoiceEvent) -> SafeString | str:
+        return optional_status_badge(event.to_status)
 
 
 @admin.register(Invoice)

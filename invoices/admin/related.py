@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from invoices import services
 from invoices.admin.common import ServiceErrorsAsMessagesMixin
-from invoices.admin.display import money, status_badge
+from invoices.admin.display import money, optional_status_badge
 from invoices.admin.list_filters import DeletedFilter
 from invoices.models import Customer, InvoiceEvent, Payment
 
@@ -105,8 +105,8 @@ class InvoiceEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="from", ordering="from_status")
     def from_display(self, event: InvoiceEvent) -> SafeString | str:
-        return status_badge(event.from_status) if event.from_status else "-"
+        return optional_status_badge(event.from_status)
 
     @admin.display(description="to", ordering="to_status")
     def to_display(self, event: InvoiceEvent) -> SafeString | str:
-        return status_badge(event.to_status) if event.to_status else "-"
+        return optional_status_badge(event.to_status)
