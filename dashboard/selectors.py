@@ -13,7 +13,7 @@ database groups and sums, Python only reshapes the handful of rows per currency.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
@@ -21,7 +21,7 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from invoices.events import event_summary, invoice_summary
-from invoices.models import PAYABLE_STATES, Invoice, InvoiceEvent, InvoiceStatus, Payment
+from invoices.models import PAYABLE_STATES, Customer, Invoice, InvoiceEvent, InvoiceStatus
 from invoices.money import ZERO, format_amount
 
 __all__ = [
@@ -39,13 +39,14 @@ APPROVE_PERMISSION = "invoices.approve_invoice"
 INVOICED_STATES = [S.SENT, S.OVERDUE, S.PAID]
 PAID_WINDOW_DAYS = 30
 DSO_WINDOW_DAYS = 90
-# (key, label, fewest days past due, most days past due); None means unbounded.
-AGING_BUCKETS: tuple[tuple[str, str, int | None, int | None], ...] = (
-    ("current", "Current", None, 0),
-    ("1_30", "1-30 days", 1, 30),
-    ("31_60", "31-60 days", 31, 60),
-    ("61_90", "61-90 days", 61, 90),
-    ("90_plus", "90+ days", 91, None),
+# (key, label, most days past due), in order; the last bucket has no upper bound.
+# "Current" is not yet due or due today.
+AGING_BUCKETS: tuple[tuple[str, str, int | None], ...] = (
+    ("current", "Current", 0),
+    ("1_30", "1-30 days", 30),
+    ("31_60", "31-60 days", 60),
+    ("61_90", "61-90 days", 90),
+    ("90_plus", "90+ days", None),
 )
 OUTSTANDING = Q(status__in=PAYABLE_STATES)
 
@@ -85,7 +86,7 @@ def _days_sales_outstanding(outstanding: Decimal, invoiced: Decimal) -> str | No
     """Receivables expressed in days of recent sales; undefined without recent sales."""
     if not invoiced:
         return None
-    return str((outstanding / invoiced * DSO_WINDOW_DAYS).quantize(Decimal("0.1")))
+    return str((outstanding / invoiced * DSO_WINDOW_DAYS).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 # --- metrics ---------------------------------------------------------------------------
@@ -94,9 +95,10 @@ def _days_sales_outstanding(outstanding: Decimal, invoiced: Decimal) -> str | No
 def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]:
     """Balances, counts, recent payments and DSO per currency, plus status counts.
 
-    Two queries (three or four more, once per user object, when Django loads a staff
-    user's permissions): one pass over the invoices with filtered aggregates, one over
-    the last 30 days of payments.
+    Two queries: one pass over the invoices with filtered aggregates, one over the last
+    30 days of payments. Deciding whether a staff member is an approver reads their
+    permissions, which Django does once per user object (two more queries, none for
+    superusers).
     """
     today = today or timezone.localdate()
     overdue = _overdue(today)
@@ -118,15 +120,15 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
         )
         .order_by("currency")
     )
+    # Joined from the visible invoices, so the access rule is the one in `visible_to`.
     payment_rows = (
-        Payment.objects.filter(
-            invoice__in=_visible(user),
-            paid_at__gte=_start_of_day(today - timedelta(days=PAID_WINDOW_DAYS - 1)),
-            paid_at__lt=_start_of_day(today + timedelta(days=1)),
+        _visible(user)
+        .filter(
+            payments__paid_at__gte=_start_of_day(today - timedelta(days=PAID_WINDOW_DAYS - 1)),
+            payments__paid_at__lt=_start_of_day(today + timedelta(days=1)),
         )
-        .values(currency=F("invoice__currency"))
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-        .order_by()
+        .values("currency")
+        .annotate(amount=Sum("payments__amount"), count=Count("payments"))
     )
     paid = {row["currency"]: row for row in payment_rows}
 
@@ -168,7 +170,7 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
 def _aging_bucket(today: date) -> Case:
     """The bucket of an invoice by days past its due date, decided in SQL."""
     whens = []
-    for key, _label, _fewest, most in AGING_BUCKETS:
+    for key, _label, most in AGING_BUCKETS:
         if most is not None:
             whens.append(When(due_date__gte=today - timedelta(days=most), then=Value(key)))
     return Case(*whens, default=Value(AGING_BUCKETS[-1][0]))
@@ -202,7 +204,7 @@ def dashboard_aging(*, user: Any, today: date | None = None) -> dict[str, Any]:
                         "amount": _money(buckets.get(key, {}).get("amount")),
                         "count": buckets.get(key, {}).get("count", 0),
                     }
-                    for key, label, _fewest, _most in AGING_BUCKETS
+                    for key, label, _most in AGING_BUCKETS
                 ],
                 "total": {"amount": _money(total_amount), "count": total_count},
             }
@@ -243,16 +245,13 @@ def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None)
         .annotate(month=TruncMonth("issue_date"))
         .values("currency", "month")
         .annotate(amount=Sum("total_amount"))
-        .order_by()
     )
     paid_rows = (
-        Payment.objects.filter(
-            invoice__in=_visible(user), paid_at__gte=_start_of_day(start), paid_at__lt=_start_of_day(end)
-        )
-        .annotate(month=TruncMonth("paid_at"))
-        .values("month", currency=F("invoice__currency"))
-        .annotate(amount=Sum("amount"))
-        .order_by()
+        _visible(user)
+        .filter(payments__paid_at__gte=_start_of_day(start), payments__paid_at__lt=_start_of_day(end))
+        .annotate(month=TruncMonth("payments__paid_at"))
+        .values("currency", "month")
+        .annotate(amount=Sum("payments__amount"))
     )
     table: dict[str, dict[str, dict[str, Decimal]]] = {}
     for kind, rows in (("invoiced", invoiced_rows), ("paid", paid_rows)):
@@ -286,15 +285,19 @@ def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None)
 
 
 def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = None) -> dict[str, Any]:
-    """The customers owing the most, per currency: at most `limit` in each. One query:
-    balances grouped by customer, ranked within each currency by a window function."""
+    """The customers owing the most, per currency: at most `limit` in each.
+
+    Two queries: balances grouped by customer and ranked within each currency by a
+    window function, then the names of the few customers that made the cut (joining
+    names into the grouping would drag them through every group).
+    """
     if limit < 1:
         raise ValueError("limit must be at least 1")
     today = today or timezone.localdate()
-    rows = (
+    ranked = list(
         _visible(user)
         .filter(OUTSTANDING)
-        .values("currency", "customer_id", name=F("customer__name"))
+        .values("currency", "customer_id")
         .annotate(
             balance=Sum("balance_due"),
             overdue_balance=Sum("balance_due", filter=_overdue(today)),
@@ -306,11 +309,13 @@ def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = 
         .filter(rank__lte=limit)
         .order_by("currency", "rank")
     )
+    ranked_ids = {row["customer_id"] for row in ranked}
+    names = dict(Customer.objects.filter(pk__in=ranked_ids).values_list("pk", "name"))
     currencies: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
+    for row in ranked:
         currencies.setdefault(row["currency"], []).append(
             {
-                "customer": {"id": row["customer_id"], "name": row["name"]},
+                "customer": {"id": row["customer_id"], "name": names.get(row["customer_id"], "")},
                 "balance": _money(row["balance"]),
                 "overdue_balance": _money(row["overdue_balance"]),
                 "invoice_count": row["invoice_count"],
