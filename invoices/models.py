@@ -335,7 +335,11 @@ class InvoiceEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["invoice", "created_at"], name="invoiceevent_invoice_at_idx")]
+        indexes = [
+            models.Index(fields=["invoice", "created_at"], name="invoiceevent_invoice_at_idx"),
+            # The dashboard's recent activity across everyone's invoices (staff): newest first.
+            models.Index(fields=["-created_at", "-id"], name="invoiceevent_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.transition} on {self.invoice_id}"
