@@ -1,0 +1,325 @@
+"""Forms of the invoice and customer pages.
+
+They parse what the user typed into Python values and show errors next to the fields;
+every rule (required lines, positive quantities, unique names and numbers, dates, the
+state machine) is decided by `invoices.services`, whose `InvalidInput` errors are put
+back on the field that caused them with `add_service_errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.forms import formset_factory
+
+from billing.errors import InvalidInput
+from invoices.currencies import ISO_4217_CODES
+from invoices.models import Customer, Invoice, InvoiceStatus, PaymentMethod
+
+ITEMS_PREFIX = "items"
+
+
+def _flatten(messages: Any) -> list[str]:
+    if isinstance(messages, Mapping):
+        return [text for value in messages.values() for text in _flatten(value)]
+    if isinstance(messages, list | tuple):
+        return [text for value in messages for text in _flatten(value)]
+    return [str(messages)]
+
+
+class ServiceErrorsMixin:
+    """Show a service's `InvalidInput` errors on the matching fields (or above the form)."""
+
+    #: service field name -> form field name, where they differ
+    service_fields: dict[str, str] = {}
+    #: service keys that carry data for API clients rather than a message
+    ignored_service_keys: frozenset[str] = frozenset({"expected_total_amount"})
+
+    def add_service_errors(self, error: InvalidInput, *, exclude: Iterable[str] = ()) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        if not error.errors:
+            form.add_error(None, error.detail)
+            return
+        for key, messages in error.errors.items():
+            if key in self.ignored_service_keys or key in exclude:
+                continue
+            name = self.service_fields.get(key, key)
+            form.add_error(name if name in form.fields else None, _flatten(messages))
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _decimal_input(**attrs: Any) -> forms.TextInput:
+    # Text with a decimal keypad rather than type=number: the browser must not round or
+    # refuse what the user typed before the server can say what is wrong with it.
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    return [(code, code) for code in sorted(ISO_4217_CODES)]
+
+
+# --- customers -----------------------------------------------------------------------------
+
+
+class CustomerForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    email = forms.EmailField(
+        label="E-mail address", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    phone = forms.CharField(
+        max_length=50, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+    )
+    tax_id = forms.CharField(label="Tax ID", max_length=50, required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def initial_for(cls, customer: Customer) -> dict[str, Any]:
+        return {name: getattr(customer, name) for name in cls.base_fields}
+
+
+# --- invoices ------------------------------------------------------------------------------
+
+
+class InvoiceForm(ServiceErrorsMixin, forms.Form):
+    """The invoice's own fields. The customer is one of the user's, or typed inline."""
+
+    service_fields = {"customer_id": "customer", "total_amount": "__all__"}
+
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(),
+        required=False,
+        empty_label="New customer (type the name below)",
+        help_text="Choose one of your customers, or leave this and type a new one's name.",
+    )
+    customer_name = forms.CharField(
+        label="New customer's name",
+        max_length=200,
+        required=False,
+        help_text="An existing customer with this name is reused.",
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    customer_email = forms.EmailField(
+        label="Billing e-mail",
+        required=False,
+        help_text="Leave empty to use the customer's.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    customer_address = forms.CharField(
+        label="Billing address",
+        required=False,
+        help_text="Leave empty to use the customer's.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    invoice_number = forms.CharField(
+        label="Invoice number",
+        max_length=40,
+        required=False,
+        help_text="Leave empty for a number like INV-202501-7KQ2ZD.",
+    )
+    currency = forms.ChoiceField(choices=currency_choices)
+    issue_date = forms.DateField(label="Issue date", required=False, widget=_date_input())
+    due_date = forms.DateField(
+        label="Due date", required=False, widget=_date_input(), help_text="Leave empty for 30 days after issue."
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # The total the page showed the user; the service refuses the save if its own differs.
+    expected_total = forms.DecimalField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+
+    @staticmethod
+    def initial_for(invoice: Invoice) -> dict[str, Any]:
+        return {
+            "customer": invoice.customer_id,
+            "customer_email": invoice.customer_email,
+            "customer_address": invoice.customer_address,
+            "invoice_number": invoice.invoice_number,
+            "currency": invoice.currency,
+            "issue_date": invoice.issue_date,
+            "due_date": invoice.due_date,
+            "notes": invoice.notes,
+        }
+
+    def customer_arguments(self) -> dict[str, Any]:
+        """`customer_id` of a chosen customer, else the typed name: as the services take them."""
+        data = self.cleaned_data
+        customer = data.get("customer")
+        arguments: dict[str, Any] = {
+            "customer_email": data.get("customer_email") or "",
+            "customer_address": data.get("customer_address") or "",
+        }
+        if customer is not None:
+            arguments["customer_id"] = customer.pk
+        else:
+            arguments["customer_name"] = data.get("customer_name") or ""
+        return arguments
+
+
+class LineItemForm(forms.Form):
+    """One line of the item table. Every field is optional here: a line left blank is
+    dropped, and what a filled line lacks is reported by the service on that line."""
+
+    description = forms.CharField(required=False, max_length=500)
+    quantity = forms.DecimalField(required=False, initial=Decimal(1), widget=_decimal_input(size=6))
+    unit_price = forms.DecimalField(label="Unit price", required=False, widget=_decimal_input(size=9))
+    discount_percent = forms.DecimalField(
+        label="Discount %", required=False, initial=Decimal(0), widget=_decimal_input(size=5)
+    )
+    tax_rate = forms.DecimalField(label="Tax %", required=False, initial=Decimal(0), widget=_decimal_input(size=5))
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("description") or "").strip() and data.get("unit_price") is None
+
+    def as_item(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "description": data.get("description") or "",
+            "quantity": data.get("quantity"),
+            "unit_price": data.get("unit_price"),
+            "discount_percent": data.get("discount_percent") or Decimal(0),
+            "tax_rate": data.get("tax_rate") or Decimal(0),
+        }
+
+
+class BaseLineItemFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Lines the user emptied are dropped by `is_blank`, not by the formset's
+        # "unchanged extra form" rule, which would also drop untouched existing lines.
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+    def filled_forms(self) -> list[LineItemForm]:
+        return [form for form in self.forms if not form.is_blank()]  # type: ignore[attr-defined]
+
+    def items(self) -> list[dict[str, Any]]:
+        return [form.as_item() for form in self.filled_forms()]
+
+    def add_service_errors(self, error: InvalidInput) -> bool:
+        """Put `items[i].field` errors on the i-th filled line; True if any were placed."""
+        raw = (error.errors or {}).get("items")
+        if raw is None:
+            return False
+        if not isinstance(raw, Mapping):
+            self._non_form_errors = self.error_class(_flatten(raw))
+            return True
+        filled = self.filled_forms()
+        for key, field_errors in raw.items():
+            index = int(key.removeprefix("items[").removesuffix("]"))
+            form = filled[index]
+            for name, messages in field_errors.items():
+                form.add_error(name if name in form.fields else None, _flatten(messages))
+        return True
+
+
+LineItemFormSet = formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500)
+
+
+def _plain(value: Decimal) -> str:
+    """`2.500` -> `"2.5"`, `100.00` -> `"100"`: what a person would type."""
+    return f"{value.normalize():f}"
+
+
+def line_item_initial(invoice: Invoice) -> list[dict[str, Any]]:
+    return [
+        {
+            "description": line.description,
+            "quantity": _plain(line.quantity),
+            "unit_price": line.unit_price,
+            "discount_percent": _plain(line.discount_percent),
+            "tax_rate": _plain(line.tax_rate),
+        }
+        for line in invoice.items.all()
+    ]
+
+
+# --- actions on the detail page -------------------------------------------------------------
+
+
+class RejectForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The owner sees this reason.",
+    )
+
+
+class PaymentForm(ServiceErrorsMixin, forms.Form):
+    amount = forms.DecimalField(widget=_decimal_input())
+    paid_at = forms.DateField(label="Paid on", required=False, widget=_date_input(), help_text="Empty for today.")
+    method = forms.ChoiceField(choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
+    reference = forms.CharField(max_length=200, required=False)
+
+
+def _filter_date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+SORT_CHOICES = [
+    ("-date_created", "Newest first"),
+    ("date_created", "Oldest first"),
+    ("due_date", "Due date, soonest first"),
+    ("-due_date", "Due date, latest first"),
+    ("-total_amount", "Total, largest first"),
+    ("total_amount", "Total, smallest first"),
+    ("customer_name", "Customer, A to Z"),
+    ("-customer_name", "Customer, Z to A"),
+    ("invoice_number", "Invoice number"),
+    ("status", "Status"),
+]
+
+
+class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
+    """The list page's filters, named as the API's query parameters.
+
+    Only for showing the fields with what the user typed and the selector's errors
+    beside them: the values go to `selectors.invoice_list` untouched, which decides.
+    """
+
+    search = forms.CharField(
+        required=False, help_text="Number, customer or notes.", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = forms.CharField(required=False, widget=forms.Select())
+    customer = forms.CharField(required=False, widget=forms.HiddenInput())
+    customer_name = forms.CharField(label="Customer", required=False)
+    currency = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}))
+    created_after = forms.CharField(label="Created from", required=False, widget=_filter_date_input())
+    created_before = forms.CharField(label="Created until", required=False, widget=_filter_date_input())
+    due_after = forms.CharField(label="Due from", required=False, widget=_filter_date_input())
+    due_before = forms.CharField(label="Due until", required=False, widget=_filter_date_input())
+    min_amount = forms.CharField(label="Total from", required=False, widget=_decimal_input())
+    max_amount = forms.CharField(label="Total up to", required=False, widget=_decimal_input())
+    ordering = forms.CharField(label="Sort by", required=False, widget=forms.Select())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        value = self.data.get("status", "") if self.is_bound else ""
+        choices = [("", "Any status"), *InvoiceStatus.choices]
+        if value and value not in InvoiceStatus.values:
+            choices.append((value, value.replace(",", ", ")))  # several, or a wrong one: keep it visible
+        self.fields["status"].widget.choices = choices
+        ordering = self.data.get("ordering", "") if self.is_bound else ""
+        sort_choices = list(SORT_CHOICES)
+        if ordering and ordering not in dict(SORT_CHOICES):
+            sort_choices.append((ordering, ordering))
+        self.fields["ordering"].widget.choices = sort_choices
+
+    def show_errors(self, error: InvalidInput) -> None:
+        self.full_clean()
+        self.add_service_errors(error)
+
+
+class InvoiceSearchForm(forms.Form):
+    number = forms.CharField(label="Invoice number", max_length=40, widget=forms.TextInput(attrs={"type": "search"}))

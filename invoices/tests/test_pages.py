@@ -1,0 +1,674 @@
+"""The invoice pages: list, create, edit, detail with its actions, print, PDF and search."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from invoices import services
+from invoices.models import EventKind, Invoice, InvoiceEvent, InvoiceStatus, Payment
+from invoices.tests.factories import advance, item, make_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner_client(client: Client, owner) -> Client:
+    client.force_login(owner)
+    return client
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def line_data(rows: list[dict[str, str]], *, prefix: str = "items") -> dict[str, str]:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def invoice_post(**overrides: str) -> dict[str, str]:
+    rows = [
+        {"description": "Design", "quantity": "2", "unit_price": "150.00", "discount_percent": "0", "tax_rate": "20"},
+        {"description": "Hosting", "quantity": "1", "unit_price": "19.99", "discount_percent": "10", "tax_rate": "0"},
+        {"description": "", "quantity": "1", "unit_price": "", "discount_percent": "0", "tax_rate": "0"},
+    ]
+    data = {
+        "customer": "",
+        "customer_name": "Globex",
+        "customer_email": "ap@globex.example",
+        "customer_address": "1 Main St",
+        "invoice_number": "",
+        "currency": "EUR",
+        "issue_date": "2025-03-01",
+        "due_date": "2025-03-31",
+        "notes": "Thanks",
+        "expected_total": "",
+        **line_data(rows),
+    }
+    data.update(overrides)
+    return data
+
+
+# --- home and sign-in ----------------------------------------------------------------------
+
+
+def test_home_sends_visitors_to_the_login_page_and_people_signed_in_to_the_dashboard(client, owner):
+    assertRedirects(client.get("/"), "/accounts/login/", fetch_redirect_response=False)
+    client.force_login(owner)
+    assertRedirects(client.get("/"), "/dashboard/", fetch_redirect_response=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/invoices/",
+        "/invoices/new/",
+        "/invoices/search/?number=X",
+        "/invoices/1/",
+        "/invoices/1/edit/",
+        "/invoices/1/print/",
+        "/invoices/1/pdf/",
+        "/customers/",
+        "/customers/new/",
+        "/customers/1/",
+    ],
+)
+def test_every_page_asks_visitors_to_log_in_first(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+def test_the_list_shows_only_the_users_invoices_with_badges_totals_and_the_live_script(owner_client, owner, other_user):
+    mine = make_invoice(owner=owner, items=[item(unit_price="1234.50")])
+    theirs = make_invoice(owner=other_user, customer_name="Hidden Corp")
+
+    response = owner_client.get("/invoices/")
+
+    assert response.status_code == 200
+    assertContains(response, mine.invoice_number)
+    assertNotContains(response, theirs.invoice_number)
+    assertNotContains(response, "Hidden Corp")
+    assertContains(response, '<span class="badge badge--draft" data-live-field="status">Draft</span>', html=True)
+    assertContains(response, "1,234.50")
+    assertContains(response, 'data-live-socket="/ws/invoices/"')
+    assertContains(response, "/static/js/live.js")
+
+
+def test_staff_see_everyones_invoices_in_the_list(owner, approver):
+    invoice = make_invoice(owner=owner)
+
+    assertContains(client_for(approver).get("/invoices/"), invoice.invoice_number)
+
+
+def test_the_list_filters_sorts_and_pages_through_the_query_string(owner_client, owner):
+    small = make_invoice(owner=owner, customer_name="Alpha", items=[item(unit_price="10.00")])
+    large = make_invoice(owner=owner, customer_name="Beta", items=[item(unit_price="900.00")])
+    submitted = make_invoice(owner=owner, customer_name="Gamma", items=[item(unit_price="50.00")])
+    services.invoice_submit(invoice_id=submitted.pk, actor=owner)
+
+    by_status = owner_client.get("/invoices/?status=pending_approval")
+    assert list(by_status.context["invoices"]) == [submitted]
+    by_amount = owner_client.get("/invoices/?min_amount=20&ordering=-total_amount")
+    assert list(by_amount.context["invoices"]) == [large, submitted]
+    by_name = owner_client.get("/invoices/?customer_name=alp")
+    assert list(by_name.context["invoices"]) == [small]
+    paged = owner_client.get("/invoices/?ordering=total_amount&page_size=2&page=2")
+    assert list(paged.context["invoices"]) == [large]
+    assertContains(paged, "Page 2 of 2")
+    assertContains(paged, 'href="?ordering=total_amount&amp;page_size=2&amp;page=1"')
+    sorted_by_total = owner_client.get("/invoices/?ordering=total_amount")
+    assertContains(sorted_by_total, '<th scope="col" class="num" aria-sort="ascending">', count=1)
+
+
+def test_the_list_totals_add_up_the_filtered_invoices_per_currency(owner_client, owner):
+    make_invoice(owner=owner, items=[item(unit_price="1000.00")], currency="EUR")
+    make_invoice(owner=owner, items=[item(unit_price="234.56")], currency="EUR")
+    make_invoice(owner=owner, items=[item(unit_price="5.00")], currency="USD")
+
+    response = owner_client.get("/invoices/")
+
+    totals = {row["currency"]: (row["count"], row["total"]) for row in response.context["totals"]}
+    assert totals == {"EUR": (2, Decimal("1234.56")), "USD": (1, Decimal("5.00"))}
+    assertContains(response, "1,234.56 EUR")
+
+
+def test_an_invalid_filter_is_shown_next_to_its_field_and_lists_nothing(owner_client, owner):
+    make_invoice(owner=owner)
+
+    response = owner_client.get("/invoices/?status=lost&min_amount=lots&ordering=colour")
+
+    assert response.status_code == 400
+    assert list(response.context["invoices"]) == []
+    form = response.context["filter_form"]
+    assert form.errors["status"] == [
+        "Unknown status lost; valid values: "
+        "draft, pending_approval, approved, rejected, sent, overdue, paid, cancelled."
+    ]
+    assert form.errors["min_amount"] == ["Enter a number, such as 100 or 99.50."]
+    assert "Cannot order by colour" in form.errors["ordering"][0]
+    assertContains(response, 'value="lots"', status_code=400)
+    assertContains(response, "Some filters are not valid", status_code=400)
+
+
+def test_the_list_runs_the_same_number_of_queries_for_three_or_thirty_invoices(
+    owner_client, owner, django_assert_num_queries
+):
+    for _ in range(3):
+        make_invoice(owner=owner)
+    with django_assert_num_queries(5) as few:
+        owner_client.get("/invoices/")
+    for _ in range(27):
+        make_invoice(owner=owner)
+    with django_assert_num_queries(len(few.captured_queries)):
+        owner_client.get("/invoices/?page_size=30")
+
+
+# --- create -----------------------------------------------------------------------------
+
+
+def test_the_new_invoice_page_has_labelled_fields_an_item_table_and_its_script(owner_client, owner, other_user):
+    services.customer_create(owner=owner, name="Initech")
+    services.customer_create(owner=other_user, name="Not Yours")
+
+    response = owner_client.get("/invoices/new/")
+
+    assert response.status_code == 200
+    assertContains(response, '<label for="id_customer">Customer:</label>', html=True)
+    assertContains(response, '<label for="id_customer_name">New customer&#x27;s name:</label>', html=True)
+    assertContains(response, '<label class="cell-label" for="id_items-0-description" data-line-label>', count=1)
+    assertContains(response, 'name="items-TOTAL_FORMS" value="1"')
+    assertContains(response, "data-item-row-template")
+    assertContains(response, "/static/js/invoice-form.js")
+    assertContains(response, 'name="csrfmiddlewaretoken"')
+    assertContains(response, ">Initech</option>")
+    assertNotContains(response, "Not Yours")
+    assertNotContains(response, "https://")
+
+
+def test_creating_an_invoice_with_two_lines_and_a_typed_customer(owner_client, owner):
+    response = owner_client.post("/invoices/new/", invoice_post(expected_total="377.99"))
+
+    invoice = Invoice.objects.get(owner=owner)
+    assertRedirects(response, f"/invoices/{invoice.pk}/", fetch_redirect_response=False)
+    assert invoice.status == InvoiceStatus.DRAFT
+    assert [(line.description, line.line_total) for line in invoice.items.all()] == [
+        ("Design", Decimal("300.00")),
+        ("Hosting", Decimal("17.99")),
+    ]
+    assert (invoice.subtotal, invoice.tax_amount, invoice.total_amount) == (
+        Decimal("317.99"),
+        Decimal("60.00"),
+        Decimal("377.99"),
+    )
+    assert invoice.customer.name == "Globex"
+    assert invoice.customer_email == "ap@globex.example"
+    assert invoice.currency == "EUR"
+    assert messages_of(owner_client.get(response["Location"])) == [
+        f"Invoice {invoice.invoice_number} is saved as a draft."
+    ]
+
+
+def test_creating_an_invoice_for_one_of_the_users_customers(owner_client, owner):
+    customer = services.customer_create(owner=owner, name="Initech", email="ap@initech.example")
+
+    data = invoice_post(customer=str(customer.pk), customer_name="", customer_email="", customer_address="")
+    owner_client.post("/invoices/new/", data)
+
+    invoice = Invoice.objects.get(owner=owner)
+    assert invoice.customer == customer
+    assert invoice.customer_email == "ap@initech.example"
+
+
+def test_errors_are_shown_on_the_line_and_field_that_caused_them_and_the_form_keeps_what_was_typed(owner_client, owner):
+    rows = [
+        {"description": "Design", "quantity": "0", "unit_price": "150.00", "discount_percent": "0", "tax_rate": "20"},
+        {"description": "Typed text", "quantity": "1", "unit_price": "1.001", "discount_percent": "0", "tax_rate": "0"},
+    ]
+    response = owner_client.post("/invoices/new/", {**invoice_post(notes="keep me"), **line_data(rows)})
+
+    assert response.status_code == 400
+    assert not Invoice.objects.exists()
+    forms = response.context["formset"].forms
+    assert forms[0].errors == {"quantity": ["Quantity must be greater than zero."]}
+    assert forms[1].errors == {
+        "unit_price": ["Unit price may have at most 12 digits before and 2 after the decimal point."]
+    }
+    assertContains(response, 'value="Typed text"', status_code=400)
+    assertContains(response, 'value="1.001"', status_code=400)
+    assertContains(response, "keep me", status_code=400)
+    assertContains(response, 'value="Globex"', status_code=400)
+
+
+def test_a_form_error_is_shown_next_to_the_invoice_field(owner_client):
+    response = owner_client.post("/invoices/new/", invoice_post(customer_name="", due_date="2025-02-01"))
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors == {"due_date": ["The due date cannot be before the issue date."]}
+    assertContains(response, "The due date cannot be before the issue date.", status_code=400)
+
+
+def test_a_missing_customer_is_reported_on_the_customer_name_field(owner_client):
+    response = owner_client.post("/invoices/new/", invoice_post(customer_name=""))
+
+    assert response.context["form"].errors == {"customer_name": ["Give customer_id or customer_name."]}
+
+
+def test_a_total_that_differs_from_the_servers_is_refused_with_the_expected_one(owner_client):
+    response = owner_client.post("/invoices/new/", invoice_post(expected_total="377.98"))
+
+    assert response.status_code == 400
+    assert not Invoice.objects.exists()
+    assert response.context["form"].non_field_errors() == [
+        "The total does not match the items: expected 377.99, got 377.98."
+    ]
+
+
+def test_another_users_customer_cannot_be_chosen(owner_client, other_user):
+    theirs = services.customer_create(owner=other_user, name="Theirs")
+
+    response = owner_client.post("/invoices/new/", invoice_post(customer=str(theirs.pk)))
+
+    assert response.status_code == 400
+    assert "customer" in response.context["form"].errors
+    assert not Invoice.objects.exists()
+
+
+# --- edit ---------------------------------------------------------------------------------
+
+
+def test_the_edit_page_shows_the_invoice_and_its_lines(owner_client, owner):
+    invoice = make_invoice(owner=owner, items=[item("Audit", quantity="2.5", unit_price="80.00", tax_rate="7.5")])
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/edit/")
+
+    assert response.status_code == 200
+    assertContains(response, 'value="Audit"')
+    assertContains(response, 'name="items-0-quantity" value="2.5"')
+    assertContains(response, 'name="items-0-tax_rate" value="7.5"')
+    assertContains(response, f'name="etag" value="&quot;{invoice.pk}-{invoice.version}&quot;"')
+
+
+def test_editing_a_draft_changes_its_lines_and_fields_and_records_only_what_changed(owner_client, owner):
+    invoice = make_invoice(owner=owner, items=[item("Audit", unit_price="80.00")], currency="EUR")
+    rows = [
+        {"description": "Audit", "quantity": "1", "unit_price": "80.00", "discount_percent": "0", "tax_rate": "0"},
+        {"description": "Report", "quantity": "3", "unit_price": "10.00", "discount_percent": "0", "tax_rate": "0"},
+    ]
+    data = {
+        **InvoiceFormData.of(invoice),
+        "notes": "Second version",
+        **line_data(rows),
+    }
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/edit/", data)
+
+    assertRedirects(response, f"/invoices/{invoice.pk}/", fetch_redirect_response=False)
+    invoice.refresh_from_db()
+    assert invoice.total_amount == Decimal("110.00")
+    assert invoice.notes == "Second version"
+    event = InvoiceEvent.objects.filter(invoice=invoice, kind=EventKind.UPDATED).get()
+    assert event.data["changed"] == {"notes": "Second version", "items": 2, "total_amount": "110.00"}
+
+
+def test_saving_an_edit_with_untouched_lines_does_not_rewrite_them(owner_client, owner):
+    invoice = make_invoice(owner=owner, items=[item("Audit", quantity="2.5", unit_price="80.00")])
+    line_ids = list(invoice.items.values_list("pk", flat=True))
+    rows = [{"description": "Audit", "quantity": "2.5", "unit_price": "80", "discount_percent": "0", "tax_rate": "0"}]
+
+    owner_client.post(f"/invoices/{invoice.pk}/edit/", {**InvoiceFormData.of(invoice), "notes": "n", **line_data(rows)})
+
+    assert list(invoice.items.values_list("pk", flat=True)) == line_ids
+    event = InvoiceEvent.objects.get(invoice=invoice, kind=EventKind.UPDATED)
+    assert event.data["changed"] == {"notes": "n"}
+
+
+def test_an_edit_made_from_a_stale_page_is_refused_and_keeps_what_was_typed(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+    stale = InvoiceFormData.of(invoice)
+    services.invoice_update(invoice_id=invoice.pk, actor=owner, data={"notes": "someone else"})
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/edit/", {**stale, "notes": "mine"})
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["The invoice has changed since you read it (ETag mismatch)."]
+    assertContains(response, "mine", status_code=400)
+    invoice.refresh_from_db()
+    assert invoice.notes == "someone else"
+
+
+def test_an_invoice_that_left_draft_cannot_be_edited(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+    services.invoice_submit(invoice_id=invoice.pk, actor=owner)
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/edit/", follow=True)
+
+    assertRedirects(response, f"/invoices/{invoice.pk}/")
+    assert messages_of(response) == ["Only draft invoices can be edited; this one is pending approval."]
+    assertNotContains(response, "Edit invoice")
+
+
+class InvoiceFormData:
+    @staticmethod
+    def of(invoice: Invoice) -> dict[str, str]:
+        rows = [
+            {
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit_price": str(line.unit_price),
+                "discount_percent": str(line.discount_percent),
+                "tax_rate": str(line.tax_rate),
+            }
+            for line in invoice.items.all()
+        ]
+        return {
+            "customer": str(invoice.customer_id),
+            "customer_name": "",
+            "customer_email": invoice.customer_email,
+            "customer_address": invoice.customer_address,
+            "invoice_number": invoice.invoice_number,
+            "currency": invoice.currency,
+            "issue_date": invoice.issue_date.isoformat(),
+            "due_date": invoice.due_date.isoformat(),
+            "notes": invoice.notes,
+            "etag": invoice.etag,
+            **line_data(rows),
+        }
+
+
+# --- detail, permissions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["", "edit/", "print/", "pdf/"])
+def test_another_users_invoice_is_a_404_page(owner, other_user, suffix):
+    invoice = make_invoice(owner=owner)
+
+    response = client_for(other_user).get(f"/invoices/{invoice.pk}/{suffix}")
+
+    assert response.status_code == 404
+    assertContains(response, "Page not found", status_code=404)
+    assertContains(response, "/static/css/app.css", status_code=404)
+
+
+def test_another_user_cannot_act_on_an_invoice_and_nothing_happens(owner, other_user):
+    invoice = make_invoice(owner=owner)
+    intruder = client_for(other_user)
+
+    assert intruder.post(f"/invoices/{invoice.pk}/transition/cancel/").status_code == 404
+    assert intruder.post(f"/invoices/{invoice.pk}/payments/", {"amount": "1"}).status_code == 404
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.DRAFT
+    assert InvoiceEvent.objects.filter(invoice=invoice).count() == 1
+
+
+def test_the_owner_of_a_draft_sees_submit_and_cancel_but_not_approve(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/")
+
+    assert [name for name, _ in response.context["buttons"]] == ["submit", "cancel"]
+    assertContains(response, f'action="/invoices/{invoice.pk}/transition/submit/"')
+    assertContains(response, ">Submit for approval</button>")
+    assertContains(response, ">Cancel invoice</button>")
+    assertNotContains(response, "Approve")
+    assertNotContains(response, "Reason for rejecting")
+    assertContains(response, f'data-live-socket="/ws/invoices/{invoice.pk}/"')
+
+
+def test_an_approver_sees_approve_and_reject_with_a_reason_field(owner, approver):
+    invoice = advance(make_invoice(owner=owner), to="pending_approval", approver=approver)
+
+    response = client_for(approver).get(f"/invoices/{invoice.pk}/")
+
+    assert [name for name, _ in response.context["buttons"]] == ["approve", "reject"]
+    assertContains(response, ">Approve</button>")
+    assertContains(response, '<label for="id_reason">Reason for rejecting:</label>', html=True)
+    assertContains(response, ">Reject invoice</button>")
+
+
+def test_the_owner_of_a_pending_invoice_sees_no_approve_even_when_an_approver(approver, second_approver):
+    invoice = advance(make_invoice(owner=approver), to="pending_approval", approver=second_approver)
+
+    response = client_for(approver).get(f"/invoices/{invoice.pk}/")
+
+    assert [name for name, _ in response.context["buttons"]] == ["cancel"]
+    assertNotContains(response, ">Approve</button>")
+
+
+def test_the_detail_page_shows_lines_totals_the_timeline_and_payments(owner_client, owner, approver):
+    invoice = make_invoice(owner=owner, items=[item("Audit", quantity="1.5", unit_price="1000.00", tax_rate="10")])
+    invoice = advance(invoice, to="sent", approver=approver)
+    services.payment_record(invoice_id=invoice.pk, actor=owner, amount="100.00", reference="wire 42")
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/")
+
+    assertContains(response, "Audit")
+    assertContains(response, "1,650.00")
+    assertContains(response, "1,550.00")  # balance due
+    assertContains(response, "wire 42")
+    descriptions = [entry["description"] for entry in response.context["events"]]
+    assert descriptions == [
+        "Created",
+        "Submitted for approval",
+        "Approved",
+        "Sent to the customer",
+        "Payment of 100.00 recorded",
+    ]
+    assertContains(response, "· by alice")
+    assertContains(response, ">Record payment</button>")
+
+
+def test_the_detail_page_runs_a_fixed_number_of_queries(owner_client, owner, django_assert_max_num_queries):
+    invoice = make_invoice(owner=owner, items=[item(), item(), item()])
+    for _ in range(5):
+        services.invoice_update(invoice_id=invoice.pk, actor=owner, data={"notes": str(_)})
+
+    with django_assert_max_num_queries(12):
+        owner_client.get(f"/invoices/{invoice.pk}/")
+
+
+# --- transitions -------------------------------------------------------------------------------
+
+
+def test_submitting_from_the_page_moves_the_invoice_and_says_so(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/transition/submit/", follow=True)
+
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PENDING_APPROVAL
+    assert messages_of(response) == [f"Invoice {invoice.invoice_number} is submitted for approval."]
+
+
+def test_approving_from_the_page_records_the_approver(owner, approver):
+    invoice = advance(make_invoice(owner=owner), to="pending_approval", approver=approver)
+
+    client_for(approver).post(f"/invoices/{invoice.pk}/transition/approve/")
+
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.APPROVED
+    assert invoice.approved_by == approver
+
+
+def test_rejecting_without_a_reason_shows_the_error_under_the_reason_field_and_changes_nothing(owner, approver):
+    invoice = advance(make_invoice(owner=owner), to="pending_approval", approver=approver)
+
+    response = client_for(approver).post(f"/invoices/{invoice.pk}/transition/reject/", {"reason": "  "})
+
+    assert response.status_code == 400
+    assert response.context["reject_form"].errors == {"reason": ["A reason is required to reject an invoice."]}
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PENDING_APPROVAL
+    assert not InvoiceEvent.objects.filter(invoice=invoice, transition="reject").exists()
+
+
+def test_rejecting_with_a_reason_shows_it_to_the_owner(owner_client, owner, approver):
+    invoice = advance(make_invoice(owner=owner), to="pending_approval", approver=approver)
+
+    client_for(approver).post(f"/invoices/{invoice.pk}/transition/reject/", {"reason": "Wrong VAT rate"})
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/")
+    assert response.context["invoice"].status == InvoiceStatus.REJECTED
+    assertContains(response, "Wrong VAT rate", count=2)  # the banner and the timeline
+    assert [name for name, _ in response.context["buttons"]] == ["revise", "cancel"]
+
+
+def test_a_transition_the_user_may_not_run_is_refused_with_the_services_reason(owner_client, owner, approver):
+    invoice = advance(make_invoice(owner=owner), to="pending_approval", approver=approver)
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/transition/approve/", follow=True)
+
+    assert messages_of(response) == ["You cannot approve your own invoice (four-eyes rule)."]
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PENDING_APPROVAL
+
+
+def test_a_transition_from_the_wrong_state_is_refused_with_a_message(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/transition/send/", follow=True)
+
+    assert messages_of(response) == ["Cannot send an invoice that is draft."]
+    assert InvoiceEvent.objects.filter(invoice=invoice).count() == 1
+
+
+def test_an_unknown_transition_is_a_404_and_a_get_is_not_allowed(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    assert owner_client.post(f"/invoices/{invoice.pk}/transition/pay/").status_code == 404
+    assert owner_client.post(f"/invoices/{invoice.pk}/transition/explode/").status_code == 404
+    assert owner_client.get(f"/invoices/{invoice.pk}/transition/submit/").status_code == 405
+
+
+def test_a_transition_without_the_csrf_token_is_refused(owner):
+    invoice = make_invoice(owner=owner)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+
+    response = client.post(f"/invoices/{invoice.pk}/transition/submit/")
+
+    assert response.status_code == 403
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.DRAFT
+
+
+# --- payments ----------------------------------------------------------------------------------
+
+
+def test_recording_payments_lowers_the_balance_and_paying_the_rest_marks_it_paid(owner_client, owner, approver):
+    invoice = advance(make_invoice(owner=owner, items=[item(unit_price="100.00")]), to="sent", approver=approver)
+
+    first = owner_client.post(
+        f"/invoices/{invoice.pk}/payments/", {"amount": "40.00", "method": "card", "reference": "r1"}, follow=True
+    )
+    owner_client.post(
+        f"/invoices/{invoice.pk}/payments/", {"amount": "60.00", "method": "cash", "paid_at": "2025-01-15"}
+    )
+
+    assert messages_of(first) == [f"Payment of 40.00 USD recorded on {invoice.invoice_number}."]
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    assert [(p.amount, p.method, p.paid_at.date().isoformat()) for p in Payment.objects.filter(invoice=invoice)] == [
+        (Decimal("60.00"), "cash", "2025-01-15"),
+        (Decimal("40.00"), "card", first.context["payments"][0].paid_at.date().isoformat()),
+    ]
+
+
+def test_an_overpayment_is_shown_on_the_amount_field_and_nothing_is_recorded(owner_client, owner, approver):
+    invoice = advance(make_invoice(owner=owner, items=[item(unit_price="100.00")]), to="sent", approver=approver)
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/payments/", {"amount": "100.01", "method": "card"})
+
+    assert response.status_code == 400
+    assert response.context["payment_form"].errors == {
+        "amount": ["Payment of 100.01 exceeds the balance due of 100.00."]
+    }
+    assertContains(response, 'value="100.01"', status_code=400)
+    assert not Payment.objects.exists()
+
+
+def test_a_payment_on_a_draft_is_refused_with_a_message(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/payments/", {"amount": "1.00", "method": "card"}, follow=True)
+
+    assert messages_of(response) == ["Payments can be recorded only on sent or overdue invoices; this one is draft."]
+    assert not Payment.objects.exists()
+
+
+# --- print, PDF and search -----------------------------------------------------------------------
+
+
+def test_the_print_view_shows_the_invoice_document_in_the_site(owner_client, owner):
+    invoice = make_invoice(owner=owner, items=[item("Audit", unit_price="1234.50")])
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/print/")
+
+    assert response.status_code == 200
+    assertContains(response, 'class="invoice-doc')
+    assertContains(response, invoice.invoice_number)
+    assertContains(response, "1,234.50")
+    assertContains(response, ">Print this invoice</button>")
+    assertContains(response, "/static/css/pages.css")
+
+
+def test_the_pdf_is_downloaded_as_an_attachment(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    response = owner_client.get(f"/invoices/{invoice.pk}/pdf/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{invoice.invoice_number}.pdf"'
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_searching_by_number_goes_straight_to_the_invoice(owner_client, owner):
+    invoice = make_invoice(owner=owner, invoice_number="ACME-7")
+
+    response = owner_client.get("/invoices/search/", {"number": " ACME-7 "})
+
+    assertRedirects(response, f"/invoices/{invoice.pk}/", fetch_redirect_response=False)
+
+
+def test_searching_for_a_number_the_user_cannot_see_says_there_is_none(owner_client, other_user):
+    make_invoice(owner=other_user, invoice_number="SECRET-1")
+
+    response = owner_client.get("/invoices/search/", {"number": "SECRET-1"})
+
+    assert response.status_code == 404
+    assert response.context["form"].errors == {"number": ["No invoice numbered SECRET-1."]}
+    assertContains(response, 'value="SECRET-1"', status_code=404)
+
+
+def test_the_search_page_without_a_number_shows_its_form(owner_client):
+    response = owner_client.get("/invoices/search/")
+
+    assert response.status_code == 200
+    assertContains(response, '<label for="id_number">Invoice number:</label>', html=True)
+
+
+def test_pages_load_nothing_from_other_sites(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+    for url in ("/invoices/", "/invoices/new/", f"/invoices/{invoice.pk}/", f"/invoices/{invoice.pk}/print/"):
+        html = owner_client.get(url).content.decode()
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", html), url

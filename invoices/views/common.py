@@ -1,0 +1,114 @@
+"""What the invoice and customer pages share: lookups that 404, names of actions, paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from billing.errors import NotFound
+from invoices import selectors
+from invoices.models import Customer, Invoice
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+# transition -> (button label, what the message says happened)
+TRANSITION_LABELS: dict[str, tuple[str, str]] = {
+    "submit": ("Submit for approval", "submitted for approval"),
+    "approve": ("Approve", "approved"),
+    "reject": ("Reject", "rejected"),
+    "revise": ("Revise as draft", "moved back to draft"),
+    "send": ("Send to customer", "sent to the customer"),
+    "cancel": ("Cancel invoice", "cancelled"),
+}
+
+
+def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:
+    """The invoice if this user may see it; anyone else gets the 404 page."""
+    try:
+        return selectors.invoice_get(user=request.user, invoice_id=invoice_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def customer_or_404(request: HttpRequest, customer_id: Any) -> Customer:
+    try:
+        return selectors.customer_get(user=request.user, customer_id=customer_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def customers_owned_by(request: HttpRequest, owner: Any) -> QuerySet[Customer]:
+    """The customers an invoice of `owner` may name: the owner's own, never someone else's."""
+    return selectors.customer_list(user=request.user).filter(owner=owner)
+
+
+def page_of(request: HttpRequest, queryset: QuerySet) -> Page:
+    """`page` and `page_size` from the query string, as the API reads them (20, at most 100).
+    A page past the end shows the last one rather than an error."""
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        size = DEFAULT_PAGE_SIZE
+    size = min(max(size, 1), MAX_PAGE_SIZE)
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+# (ordering field or None, heading, right-aligned)
+INVOICE_COLUMNS: tuple[tuple[str | None, str, bool], ...] = (
+    ("invoice_number", "Number", False),
+    ("customer_name", "Customer", False),
+    ("status", "Status", False),
+    ("issue_date", "Issued", False),
+    ("due_date", "Due", False),
+    ("total_amount", "Total", True),
+    (None, "Balance due", True),
+)
+
+
+def sort_columns(request: HttpRequest) -> list[dict[str, Any]]:
+    """Table headings that sort by their column, keeping the other filters; a second
+    click reverses the order. `aria-sort` tells screen readers the current one."""
+    current = request.GET.get("ordering") or ""
+    columns = []
+    for field, heading, numeric in INVOICE_COLUMNS:
+        column: dict[str, Any] = {"heading": heading, "numeric": numeric, "href": None, "aria_sort": None}
+        if field is not None:
+            if current == field:
+                column["aria_sort"] = "ascending"
+            elif current == f"-{field}":
+                column["aria_sort"] = "descending"
+            query = request.GET.copy()
+            query["ordering"] = f"-{field}" if current == field else field
+            query.pop("page", None)
+            column["href"] = f"?{query.urlencode()}"
+        columns.append(column)
+    return columns
+
+
+EVENT_TRANSITION_TEXT = {
+    "submit": "Submitted for approval",
+    "approve": "Approved",
+    "reject": "Rejected",
+    "revise": "Revised back to draft",
+    "send": "Sent to the customer",
+    "pay": "Paid in full",
+    "mark_overdue": "Marked overdue",
+    "cancel": "Cancelled",
+}
+
+
+def event_description(event: Any) -> str:
+    """One line of the timeline. `static/js/live.js` writes the same words for new events."""
+    if event.kind == "transition":
+        return EVENT_TRANSITION_TEXT.get(event.transition, event.transition.replace("_", " ").capitalize())
+    if event.kind == "payment":
+        amount = (event.data or {}).get("amount")
+        return f"Payment of {amount} recorded" if amount else "Payment recorded"
+    if event.kind == "updated":
+        changed = sorted((event.data or {}).get("changed", {}))
+        return f"Edited: {', '.join(name.replace('_', ' ') for name in changed)}" if changed else "Edited"
+    return {"created": "Created", "deleted": "Deleted"}.get(event.kind, event.kind.capitalize())

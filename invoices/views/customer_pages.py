@@ -1,0 +1,84 @@
+"""The customer pages: list, detail with the customer's invoices, create, edit, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from billing.errors import InvalidInput
+from invoices import selectors, services
+from invoices.forms import CustomerForm
+from invoices.views.common import customer_or_404, page_of
+
+RECENT_INVOICES = 20
+
+
+@login_required
+@require_GET
+def customer_list(request: HttpRequest) -> HttpResponse:
+    customers = selectors.customer_list(user=request.user).select_related("owner")
+    search = request.GET.get("search", "").strip()
+    if search:
+        customers = customers.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    page = page_of(request, customers)
+    return render(
+        request,
+        "customers/customer_list.html",
+        {"page": page, "customers": page.object_list, "search": search},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(owner=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Customer {customer.name} is added.")
+            return redirect("customers:detail", customer_id=customer.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "customers/customer_form.html", {"form": form, "customer": None}, status=status)
+
+
+@login_required
+@require_GET
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = customer_or_404(request, customer_id)
+    invoices = selectors.invoice_list(user=request.user, filters={"customer": str(customer.pk)}, with_items=False)
+    invoices = invoices[:RECENT_INVOICES]
+    return render(request, "customers/customer_detail.html", {"customer": customer, "invoices": invoices})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = customer_or_404(request, customer_id)
+    form = CustomerForm(request.POST or None, initial=CustomerForm.initial_for(customer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(customer=customer, data=form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Customer {customer.name} is updated.")
+            return redirect("customers:detail", customer_id=customer.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer}, status=status)
+
+
+@login_required
+@require_POST
+def customer_delete(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Soft delete: the customer leaves the lists, invoices that name it keep their copy."""
+    customer = customer_or_404(request, customer_id)
+    services.customer_delete(customer=customer)
+    messages.success(request, f"Customer {customer.name} is deleted. Invoices already written keep their details.")
+    return redirect("customers:list")

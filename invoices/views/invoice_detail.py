@@ -1,0 +1,145 @@
+"""One invoice: the detail page, its transitions and payments, the print view and the PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from billing.errors import DomainError, InvalidInput, NotFound
+from invoices import selectors, services
+from invoices.forms import PaymentForm, RejectForm
+from invoices.models import Invoice
+from invoices.views.common import TRANSITION_LABELS, event_description, invoice_or_404
+
+
+def _render_detail(
+    request: HttpRequest,
+    invoice: Invoice,
+    *,
+    reject_form: RejectForm | None = None,
+    payment_form: PaymentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
+    balance = invoice.total_amount - invoice.amount_paid
+    return render(
+        request,
+        "invoices/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "balance_due": balance,
+            "items": invoice.items.all(),
+            "events": [
+                {"event": event, "description": event_description(event)}
+                for event in selectors.invoice_event_list(invoice=invoice)
+            ],
+            "payments": selectors.payment_list(invoice=invoice),
+            "buttons": [(name, TRANSITION_LABELS[name][0]) for name in transitions if name in TRANSITION_LABELS],
+            "can_reject": "reject" in transitions,
+            "can_pay": "pay" in transitions,
+            "reject_form": reject_form or RejectForm(),
+            "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return _render_detail(request, invoice_or_404(request, invoice_id))
+
+
+@login_required
+@require_POST
+def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> HttpResponse:
+    """Run one transition through the service; its refusal becomes a message (or, for a
+    rejection without a reason, an error under the reason field, keeping what was typed)."""
+    invoice = invoice_or_404(request, invoice_id)
+    if name not in TRANSITION_LABELS:
+        raise Http404("No such action.")
+    reject_form = RejectForm(request.POST if name == "reject" else None)
+    reason = reject_form.cleaned_data["reason"] if reject_form.is_valid() else ""
+    try:
+        services.invoice_transition(invoice_id=invoice.pk, actor=request.user, transition=name, reason=reason)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except InvalidInput as exc:
+        if name == "reject" and exc.errors and "reason" in exc.errors:
+            reject_form.add_service_errors(exc)
+            return _render_detail(request, invoice, reject_form=reject_form, status=400)
+        messages.error(request, exc.detail)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Invoice {invoice.invoice_number} is {TRANSITION_LABELS[name][1]}.")
+    return redirect("invoices:detail", invoice_id=invoice.pk)
+
+
+@login_required
+@require_POST
+def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_or_404(request, invoice_id)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, invoice, payment_form=form, status=400)
+    data = form.cleaned_data
+    paid_on = data["paid_at"]
+    paid_at = (
+        None
+        if paid_on is None or paid_on == timezone.localdate()
+        else timezone.make_aware(datetime.combine(paid_on, time(12, 0)))
+    )
+    try:
+        payment = services.payment_record(
+            invoice_id=invoice.pk,
+            actor=request.user,
+            amount=data["amount"],
+            paid_at=paid_at,
+            method=data["method"],
+            reference=data["reference"],
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except InvalidInput as exc:
+        form.add_service_errors(exc)
+        return _render_detail(request, invoice, payment_form=form, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request, f"Payment of {payment.amount} {invoice.currency} recorded on {invoice.invoice_number}."
+        )
+    return redirect("invoices:detail", invoice_id=invoice.pk)
+
+
+@login_required
+@require_GET
+def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The invoice document the PDF is printed from, inside a page with print and back
+    links that the print stylesheet hides."""
+    from invoices.pdf import invoice_document_context
+
+    invoice = invoice_or_404(request, invoice_id)
+    return render(request, "invoices/invoice_print.html", invoice_document_context(invoice))
+
+
+@login_required
+@require_GET
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    # Imported here: WeasyPrint is heavy, and only this view and the print view need it.
+    from invoices.pdf import render_invoice_pdf
+
+    invoice = invoice_or_404(request, invoice_id)
+    response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{invoice.invoice_number}.pdf"
+    )
+    return response

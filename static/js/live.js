@@ -1,0 +1,231 @@
+// Live invoice updates for the list and detail pages.
+//
+// Connects to the WebSocket named by [data-live-socket] (/ws/invoices/ or
+// /ws/invoices/<id>/); the browser sends the session cookie and the server checks the
+// Origin. Each message is {type, invoice, event} (SPEC section 6). The page is updated
+// in place: status badges, totals and balances of the invoice's row or page, the
+// timeline on the detail page, and a short toast says what changed and who did it.
+// Everything from the server is written with textContent, never as HTML.
+//
+// The socket pings every 25 seconds and reconnects with exponential backoff (1 s,
+// doubling, at most 30 s, with jitter) unless the server refused us for good (4401 not
+// signed in, 4403 not allowed, 4404 no such invoice). Other scripts can listen for the
+// "invoice:message" event on document.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-live-socket]");
+  if (!root || !("WebSocket" in window)) { return; }
+
+  var PING_EVERY_MS = 25000;
+  var MAX_DELAY_MS = 30000;
+  var TOAST_MS = 8000;
+  var REFUSED = { 4401: "sign in again to get live updates", 4403: "not allowed", 4404: "this invoice is gone" };
+
+  var path = root.getAttribute("data-live-socket");
+  var page = root.getAttribute("data-live-page");
+  var status = root.querySelector("[data-live-status]");
+  var toasts = document.querySelector("[data-live-toasts]");
+  var socket = null;
+  var attempts = 0;
+  var pingTimer = null;
+  var retryTimer = null;
+  var leaving = false;
+
+  var TRANSITION_TEXT = {
+    submit: "Submitted for approval", approve: "Approved", reject: "Rejected",
+    revise: "Revised back to draft", send: "Sent to the customer", pay: "Paid in full",
+    mark_overdue: "Marked overdue", cancel: "Cancelled"
+  };
+  var KIND_TEXT = { created: "Created", updated: "Edited", payment: "Payment recorded", deleted: "Deleted" };
+  var TOAST_TEXT = {
+    "invoice.created": "created", "invoice.updated": "edited",
+    "invoice.payment_recorded": "payment recorded", "invoice.deleted": "deleted"
+  };
+
+  function statusLabel(value) {
+    var text = String(value || "").replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // "1234.50" -> "1,234.50", the way the pages print money.
+  function groupAmount(value) {
+    var parts = String(value).split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return parts.join(".");
+  }
+
+  function setState(state, text) {
+    root.setAttribute("data-live-state", state);
+    if (status) {
+      status.setAttribute("data-state", state);
+      status.textContent = text;
+    }
+  }
+
+  function reveal(name) {
+    var notice = root.querySelector('[data-live-notice="' + name + '"]');
+    if (notice) { notice.hidden = false; }
+  }
+
+  function updateInvoice(invoice, type) {
+    var scopes = root.querySelectorAll('[data-invoice-id="' + invoice.id + '"]');
+    if (root.getAttribute("data-invoice-id") === String(invoice.id)) { scopes = [root]; }
+    if (!scopes.length) {
+      if (page === "list" && type === "invoice.created") { reveal("created"); }
+      return;
+    }
+    Array.prototype.forEach.call(scopes, function (scope) {
+      scope.querySelectorAll('[data-live-field="status"]').forEach(function (badge) {
+        var shown = type === "invoice.deleted" ? "deleted" : invoice.status;
+        badge.className = "badge badge--" + shown;
+        badge.textContent = statusLabel(shown);
+      });
+      ["total_amount", "balance_due"].forEach(function (name) {
+        scope.querySelectorAll('[data-live-field="' + name + '"]').forEach(function (element) {
+          element.textContent = groupAmount(invoice[name]);
+        });
+      });
+      ["customer_name", "due_date"].forEach(function (name) {
+        scope.querySelectorAll('[data-live-field="' + name + '"]').forEach(function (element) {
+          if (invoice[name] != null) { element.textContent = invoice[name]; }
+        });
+      });
+      if (type === "invoice.deleted" && scope.tagName === "TR") { scope.classList.add("is-deleted"); }
+    });
+  }
+
+  function describe(event) {
+    if (event.kind === "transition") { return TRANSITION_TEXT[event.transition] || statusLabel(event.transition); }
+    return KIND_TEXT[event.kind] || statusLabel(event.kind);
+  }
+
+  function appendToTimeline(event) {
+    var timeline = root.querySelector("[data-live-timeline]");
+    if (!timeline || !event || timeline.querySelector('[data-event-id="' + event.id + '"]')) { return; }
+    var item = document.createElement("li");
+    item.setAttribute("data-event-id", String(event.id));
+    var what = document.createElement("span");
+    what.className = "timeline__what";
+    what.textContent = describe(event);
+    var meta = document.createElement("span");
+    meta.className = "timeline__meta";
+    var time = document.createElement("time");
+    time.setAttribute("datetime", event.at);
+    time.textContent = String(event.at).replace("T", " ").slice(0, 16);
+    meta.appendChild(time);
+    if (event.actor) { meta.appendChild(document.createTextNode(" · by " + event.actor.username)); }
+    item.appendChild(what);
+    item.appendChild(meta);
+    if (event.reason) {
+      var reason = document.createElement("span");
+      reason.className = "timeline__reason";
+      reason.textContent = "“" + event.reason + "”";
+      item.appendChild(reason);
+    }
+    timeline.appendChild(item);
+  }
+
+  function toast(text) {
+    if (!toasts) { return; }
+    var box = document.createElement("div");
+    box.className = "toast";
+    box.setAttribute("role", "status");
+    var message = document.createElement("p");
+    message.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "button button--link";
+    close.textContent = "Dismiss";
+    close.addEventListener("click", function () { box.remove(); });
+    box.appendChild(message);
+    box.appendChild(close);
+    toasts.appendChild(box);
+    window.setTimeout(function () { box.remove(); }, TOAST_MS);
+  }
+
+  function toastText(message) {
+    var event = message.event || {};
+    var what = message.type === "invoice.status_changed"
+      ? statusLabel(event.to_status || message.invoice.status).toLowerCase()
+      : (TOAST_TEXT[message.type] || "changed");
+    var who = event.actor ? " by " + event.actor.username : "";
+    return message.invoice.invoice_number + ": " + what + who;
+  }
+
+  function handle(message) {
+    if (!message || !message.invoice || typeof message.type !== "string" || message.type.indexOf("invoice.") !== 0) {
+      return;
+    }
+    updateInvoice(message.invoice, message.type);
+    if (page === "detail") {
+      appendToTimeline(message.event);
+      if (message.type === "invoice.status_changed" || message.type === "invoice.updated"
+          || message.type === "invoice.payment_recorded") {
+        reveal("changed");
+      }
+    }
+    toast(toastText(message));
+    document.dispatchEvent(new CustomEvent("invoice:message", { detail: message }));
+  }
+
+  function stopPinging() {
+    if (pingTimer) { window.clearInterval(pingTimer); pingTimer = null; }
+  }
+
+  function scheduleReconnect() {
+    var delay = Math.min(MAX_DELAY_MS, 1000 * Math.pow(2, attempts));
+    delay = Math.round(delay * (0.8 + Math.random() * 0.4));
+    attempts += 1;
+    setState("reconnecting", "Reconnecting for live updates…");
+    retryTimer = window.setTimeout(connect, delay);
+  }
+
+  function connect() {
+    retryTimer = null;
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    try {
+      socket = new WebSocket(scheme + window.location.host + path);
+    } catch (error) {
+      scheduleReconnect();
+      return;
+    }
+    socket.addEventListener("open", function () {
+      attempts = 0;
+      setState("open", "Live");
+      pingTimer = window.setInterval(function () {
+        if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify({ type: "ping" })); }
+      }, PING_EVERY_MS);
+    });
+    socket.addEventListener("message", function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (error) { return; }
+      if (message && message.type === "pong") { return; }
+      handle(message);
+    });
+    socket.addEventListener("close", function (event) {
+      stopPinging();
+      socket = null;
+      if (leaving) { return; }
+      if (REFUSED[event.code]) {
+        setState("closed", "No live updates: " + REFUSED[event.code]);
+        return;
+      }
+      scheduleReconnect();
+    });
+  }
+
+  window.addEventListener("pagehide", function () {
+    leaving = true;
+    stopPinging();
+    if (retryTimer) { window.clearTimeout(retryTimer); }
+    if (socket) { socket.close(1000); }
+  });
+  window.addEventListener("pageshow", function (event) {
+    // Back/forward cache: the page comes back without its socket.
+    if (event.persisted && leaving) { leaving = false; attempts = 0; connect(); }
+  });
+
+  setState("connecting", "Connecting for live updates…");
+  connect();
+})();

@@ -1,0 +1,7 @@
+// The print view's "Print this invoice" button.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
