@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", api_root, name="api-root"),
     path("api/v1/auth/", include("accounts.api.urls")),
+    path("api/v1/dashboard/", include("dashboard.api.urls")),
     path("api/v1/", include("invoices.api.urls")),
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("accounts/", include("accounts.urls")),
