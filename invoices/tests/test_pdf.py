@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,18 +104,26 @@ def test_user_text_is_escaped_in_the_document(owner: Any) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_fetcher_refuses_network_urls_and_files_outside_static(settings: Any) -> None:
+def test_fetcher_refuses_network_urls_and_files_outside_static(settings: Any, tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "logo.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("private")
+    settings.STATICFILES_DIRS = [static]
     fetcher = LocalOnlyURLFetcher()
 
     for url in (
         "http://127.0.0.1:9/logo.png",
         "https://example.com/font.woff2",
         "ftp://example.com/x",
+        (tmp_path / "secret.txt").as_uri(),
+        (static / ".." / "secret.txt").as_uri(),
         "file:///etc/passwd",
     ):
         with pytest.raises(ValueError, match="Refusing"):
             fetcher(url)
     assert fetcher("data:text/plain,hello").read() == b"hello"
+    assert fetcher((static / "logo.svg").as_uri()).read() == b"<svg/>"
 
 
 @pytest.fixture
@@ -141,7 +150,11 @@ def loopback_server() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
-def test_rendering_never_reaches_the_network(loopback_server: tuple[str, list[str]]) -> None:
+def test_rendering_never_reaches_the_network(
+    loopback_server: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)  # the control fetch below must reach loopback directly
     base, requested = loopback_server
     page = f'<img src="{base}/logo.png"><link rel="stylesheet" href="{base}/style.css"><p>offline</p>'
 
