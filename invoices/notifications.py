@@ -55,7 +55,8 @@ def invoice_email_send(*, invoice_id: int) -> None:
         "attachment_name": invoice_attachment_filename(invoice),
     }
     message = EmailMultiAlternatives(
-        subject=f"Invoice {invoice.invoice_number} from {issuer}",
+        # One line, whatever the owner typed: a line break in a header is refused by the mailer.
+        subject=" ".join(f"Invoice {invoice.invoice_number} from {issuer}".split()),
         body=render_to_string(f"{TEMPLATE}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invoice.customer_email],

@@ -99,3 +99,18 @@ def test_attachment_name_is_safe_for_any_invoice_number(owner: Any) -> None:
     invoice = make_invoice(owner=owner, invoice_number='2026/07 "A"')
 
     assert invoice_attachment_filename(invoice) == "2026-07-A.pdf"
+
+
+def test_subject_stays_on_one_line_whatever_the_owner_typed(
+    owner: Any, approver: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    owner.full_name = "Olivia\nOwner"
+    owner.save(update_fields=["full_name"])
+    invoice = advance(make_invoice(owner=owner), to="approved", approver=approver)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_send(invoice_id=invoice.pk, actor=owner)
+
+    [message] = mailoutbox
+    assert message.subject == f"Invoice {invoice.invoice_number} from Olivia Owner"
+    assert message.message()["Subject"] == message.subject
