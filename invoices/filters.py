@@ -56,7 +56,9 @@ class OrderingField(forms.CharField):
         unknown = [term for term in terms if term.lstrip("-") not in ORDERING_FIELDS]
         if unknown:
             valid = ", ".join(ORDERING_FIELDS)
-            raise forms.ValidationError(f"Cannot order by {', '.join(unknown)}; valid fields: {valid} (prefix - for descending).")
+            raise forms.ValidationError(
+                f"Cannot order by {', '.join(unknown)}; valid fields: {valid} (prefix - for descending)."
+            )
         return terms
 
 
@@ -86,7 +88,8 @@ class OrderingFilter(django_filters.Filter):
 class InvoiceFilterSet(django_filters.FilterSet):
     status = StatusFilter(help_text="Comma-separated statuses, e.g. sent,overdue.")
     customer = django_filters.ModelChoiceFilter(
-        queryset=Customer.objects.all(), help_text="A customer id.",
+        queryset=Customer.objects.all(),
+        help_text="A customer id.",
     )
     customer_name = django_filters.CharFilter(lookup_expr="icontains")
     customer_email = django_filters.CharFilter(lookup_expr="icontains")
@@ -102,8 +105,9 @@ class InvoiceFilterSet(django_filters.FilterSet):
     sort_order = django_filters.ChoiceFilter(
         choices=[("asc", "asc"), ("desc", "desc")], method="filter_ordering", help_text="asc or desc, with sort_by."
     )
-    ordering = OrderingFilter(method="filter_ordering",
-                              help_text=f"One of {', '.join(ORDERING_FIELDS)}; '-' for descending.")
+    ordering = OrderingFilter(
+        method="filter_ordering", help_text=f"One of {', '.join(ORDERING_FIELDS)}; '-' for descending."
+    )
 
     class Meta:
         model = Invoice

@@ -212,8 +212,13 @@ class Invoice(FSMModelMixin, models.Model):
 
     # --- the state machine: field changes only -------------------------------------
 
-    @transition(field=status, source=S.DRAFT, target=S.PENDING_APPROVAL,
-                conditions=[_has_items, _total_positive], permission=_is_owner)
+    @transition(
+        field=status,
+        source=S.DRAFT,
+        target=S.PENDING_APPROVAL,
+        conditions=[_has_items, _total_positive],
+        permission=_is_owner,
+    )
     def submit(self, *, by: Any = None) -> None:
         self.submitted_at = timezone.now()
         self.rejection_reason = ""
@@ -324,7 +329,9 @@ class InvoiceEvent(models.Model):
     """One line of the audit trail. Rows are written once and never changed or removed."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     transition = models.CharField(max_length=32, blank=True)
     from_status = models.CharField(max_length=20, blank=True)

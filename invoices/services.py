@@ -218,9 +218,7 @@ def _lock_visible_invoice(*, invoice_id: int, actor: Any) -> Invoice:
     return invoice
 
 
-def _resolve_customer(
-    *, owner: Any, customer_id: int | None, name: str, email: str, address: str
-) -> Customer:
+def _resolve_customer(*, owner: Any, customer_id: int | None, name: str, email: str, address: str) -> Customer:
     if customer_id is not None:
         customer = Customer.objects.alive().filter(pk=customer_id, owner=owner).first()
         if customer is None:
@@ -277,8 +275,13 @@ def customer_create(
     try:
         with transaction.atomic():
             return Customer.objects.create(
-                owner=owner, name=name, email=email or "", address=address or "", phone=phone or "",
-                tax_id=tax_id or "", notes=notes or "",
+                owner=owner,
+                name=name,
+                email=email or "",
+                address=address or "",
+                phone=phone or "",
+                tax_id=tax_id or "",
+                notes=notes or "",
             )
     except IntegrityError:
         raise InvalidInput(errors={"name": ["You already have a customer with this name."]}) from None
@@ -343,7 +346,10 @@ def invoice_create(
     try:
         with transaction.atomic():
             customer = _resolve_customer(
-                owner=owner, customer_id=customer_id, name=customer_name, email=customer_email,
+                owner=owner,
+                customer_id=customer_id,
+                name=customer_name,
+                email=customer_email,
                 address=customer_address,
             )
             invoice = Invoice(
@@ -361,7 +367,10 @@ def invoice_create(
             _check_expected_total(invoice, expected_total)
             invoice.save(update_fields=["subtotal", "tax_amount", "total_amount"])
             event = _record_event(
-                invoice, actor=owner, kind=EventKind.CREATED, to_status=invoice.status,
+                invoice,
+                actor=owner,
+                kind=EventKind.CREATED,
+                to_status=invoice.status,
                 data={"total_amount": format_amount(invoice.total_amount), "items": len(parsed_items)},
             )
             events.emit_on_commit(events.build_message(events.INVOICE_CREATED, invoice=invoice, event=event))
@@ -396,11 +405,15 @@ def invoice_update(
         changed: dict[str, Any] = {}
         if "customer_id" in data or "customer_name" in data:
             customer = _resolve_customer(
-                owner=invoice.owner, customer_id=data.get("customer_id"), name=data.get("customer_name", ""),
-                email=data.get("customer_email", ""), address=data.get("customer_address", ""),
+                owner=invoice.owner,
+                customer_id=data.get("customer_id"),
+                name=data.get("customer_name", ""),
+                email=data.get("customer_email", ""),
+                address=data.get("customer_address", ""),
             )
-            _copy_customer(invoice, customer, email=data.get("customer_email", ""),
-                           address=data.get("customer_address", ""))
+            _copy_customer(
+                invoice, customer, email=data.get("customer_email", ""), address=data.get("customer_address", "")
+            )
             changed["customer_name"] = invoice.customer_name
         elif "customer_email" in data:
             invoice.customer_email = data["customer_email"] or ""
@@ -414,13 +427,17 @@ def invoice_update(
                     value = (value or "").strip()
                     if not value:
                         raise InvalidInput(errors={"invoice_number": ["This field may not be blank."]})
-                    if Invoice.objects.filter(owner_id=invoice.owner_id, invoice_number=value).exclude(
-                        pk=invoice.pk
-                    ).exists():
+                    if (
+                        Invoice.objects.filter(owner_id=invoice.owner_id, invoice_number=value)
+                        .exclude(pk=invoice.pk)
+                        .exists()
+                    ):
                         raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]})
                 setattr(invoice, name, value if value is not None else "")
                 changed[name] = str(value)
-        _validate_dates_and_currency(currency=invoice.currency, issue_date=invoice.issue_date, due_date=invoice.due_date)
+        _validate_dates_and_currency(
+            currency=invoice.currency, issue_date=invoice.issue_date, due_date=invoice.due_date
+        )
         if parsed_items is not None:
             _write_items(invoice, parsed_items)
             changed["items"] = len(parsed_items)
@@ -497,7 +514,9 @@ def _run_transition(invoice: Invoice, *, name: str, actor: Any, reason: str = ""
         raise Forbidden(f"You are not allowed to {name.replace('_', ' ')} this invoice.")
     if not meta.conditions_met(invoice, state):
         if name == "submit":
-            raise _conflict(invoice, actor, "An invoice needs at least one item and a total above zero to be submitted.")
+            raise _conflict(
+                invoice, actor, "An invoice needs at least one item and a total above zero to be submitted."
+            )
         raise _conflict(invoice, actor, f"The invoice does not meet the conditions to {name.replace('_', ' ')}.")
     kwargs: dict[str, Any] = {"by": actor}
     if name == "reject":
@@ -506,8 +525,13 @@ def _run_transition(invoice: Invoice, *, name: str, actor: Any, reason: str = ""
     _bump(invoice)
     invoice.save()
     event = _record_event(
-        invoice, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=state,
-        to_status=invoice.status, reason=reason,
+        invoice,
+        actor=actor,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_status=state,
+        to_status=invoice.status,
+        reason=reason,
     )
     events.emit_on_commit(events.build_message(events.INVOICE_STATUS_CHANGED, invoice=invoice, event=event))
     return event
@@ -623,25 +647,44 @@ def payment_record(
     with transaction.atomic():
         invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
         if invoice.status not in PAYABLE_STATES:
-            raise _conflict(invoice, actor, f"Payments can be recorded only on sent or overdue invoices; this one is {invoice.status}.")
+            raise _conflict(
+                invoice,
+                actor,
+                f"Payments can be recorded only on sent or overdue invoices; this one is {invoice.status}.",
+            )
         if not _transition_meta(invoice, "pay").has_transition_perm(invoice, invoice.status, actor):
             raise Forbidden("You are not allowed to record payments on this invoice.")
         balance = invoice.total_amount - invoice.amount_paid
         if value > balance:  # type: ignore[operator]
             raise InvalidInput(
-                errors={"amount": [f"Payment of {format_amount(value)} exceeds the balance due of {format_amount(balance)}."]}  # type: ignore[arg-type]
+                errors={
+                    "amount": [
+                        f"Payment of {format_amount(value)} exceeds the balance due of {format_amount(balance)}."
+                    ]
+                }  # type: ignore[arg-type]
             )
         payment = Payment.objects.create(
-            invoice=invoice, amount=value, paid_at=paid_at or timezone.now(), method=method,
-            reference=reference or "", recorded_by=actor,
+            invoice=invoice,
+            amount=value,
+            paid_at=paid_at or timezone.now(),
+            method=method,
+            reference=reference or "",
+            recorded_by=actor,
         )
         invoice.amount_paid += value  # type: ignore[operator]
         _bump(invoice)
         invoice.save()
         event = _record_event(
-            invoice, actor=actor, kind=EventKind.PAYMENT,
-            data={"payment_id": payment.pk, "amount": format_amount(value), "method": method,  # type: ignore[arg-type]
-                  "reference": payment.reference, "balance_due": format_amount(invoice.total_amount - invoice.amount_paid)},
+            invoice,
+            actor=actor,
+            kind=EventKind.PAYMENT,
+            data={
+                "payment_id": payment.pk,
+                "amount": format_amount(value),
+                "method": method,  # type: ignore[arg-type]
+                "reference": payment.reference,
+                "balance_due": format_amount(invoice.total_amount - invoice.amount_paid),
+            },
         )
         events.emit_on_commit(events.build_message(events.INVOICE_PAYMENT_RECORDED, invoice=invoice, event=event))
         if invoice.total_amount - invoice.amount_paid == ZERO:
@@ -658,6 +701,9 @@ def invoice_pay_in_full(
         if invoice.status not in PAYABLE_STATES:
             raise _conflict(invoice, actor, f"Only sent or overdue invoices can be paid; this one is {invoice.status}.")
         return payment_record(
-            invoice_id=invoice.pk, actor=actor, amount=invoice.total_amount - invoice.amount_paid,
-            method=method, reference=reference,
+            invoice_id=invoice.pk,
+            actor=actor,
+            amount=invoice.total_amount - invoice.amount_paid,
+            method=method,
+            reference=reference,
         )

@@ -20,22 +20,32 @@ def _next() -> int:
     return _counter["n"]
 
 
-def make_user(*, username: str | None = None, staff: bool = False, approver: bool = False, superuser: bool = False,
-              **extra: Any) -> Any:
+def make_user(
+    *, username: str | None = None, staff: bool = False, approver: bool = False, superuser: bool = False, **extra: Any
+) -> Any:
     """A verified user; approvers are staff in the Approvers group (created by migration)."""
     n = _next()
     username = username or f"user{n}"
     user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password=PASSWORD,
-        is_staff=staff or approver or superuser, is_superuser=superuser, **extra,
+        username=username,
+        email=f"{username}@example.com",
+        password=PASSWORD,
+        is_staff=staff or approver or superuser,
+        is_superuser=superuser,
+        **extra,
     )
     if approver:
         user.groups.add(approvers_group())
     return user
 
 
-def item(description: str = "Consulting", quantity: str = "1", unit_price: str = "100.00",
-         discount_percent: str = "0", tax_rate: str = "0") -> dict[str, Decimal | str]:
+def item(
+    description: str = "Consulting",
+    quantity: str = "1",
+    unit_price: str = "100.00",
+    discount_percent: str = "0",
+    tax_rate: str = "0",
+) -> dict[str, Decimal | str]:
     return {
         "description": description,
         "quantity": Decimal(quantity),
@@ -45,11 +55,15 @@ def item(description: str = "Consulting", quantity: str = "1", unit_price: str =
     }
 
 
-def make_invoice(*, owner: Any, items: list[dict[str, Any]] | None = None, customer_name: str = "Acme Ltd",
-                 **fields: Any) -> Invoice:
+def make_invoice(
+    *, owner: Any, items: list[dict[str, Any]] | None = None, customer_name: str = "Acme Ltd", **fields: Any
+) -> Invoice:
     return services.invoice_create(
-        owner=owner, customer_name=customer_name, customer_email="billing@acme.example",
-        items=items if items is not None else [item()], **fields,
+        owner=owner,
+        customer_name=customer_name,
+        customer_email="billing@acme.example",
+        items=items if items is not None else [item()],
+        **fields,
     )
 
 

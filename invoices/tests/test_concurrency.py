@@ -41,10 +41,12 @@ def _race(calls: list) -> list[object]:
 def test_second_concurrent_approval_gets_409(owner, approver, second_approver) -> None:
     invoice = make_invoice(owner=owner)
     services.invoice_submit(invoice_id=invoice.pk, actor=owner)
-    results = _race([
-        lambda: services.invoice_approve(invoice_id=invoice.pk, actor=approver),
-        lambda: services.invoice_approve(invoice_id=invoice.pk, actor=second_approver),
-    ])
+    results = _race(
+        [
+            lambda: services.invoice_approve(invoice_id=invoice.pk, actor=approver),
+            lambda: services.invoice_approve(invoice_id=invoice.pk, actor=second_approver),
+        ]
+    )
     successes = [result for result in results if isinstance(result, Invoice)]
     conflicts = [result for result in results if isinstance(result, Conflict)]
     assert len(successes) == 1 and len(conflicts) == 1, results
@@ -55,10 +57,12 @@ def test_second_concurrent_approval_gets_409(owner, approver, second_approver) -
 def test_approve_racing_cancel_leaves_one_consistent_outcome(owner, approver) -> None:
     invoice = make_invoice(owner=owner)
     services.invoice_submit(invoice_id=invoice.pk, actor=owner)
-    results = _race([
-        lambda: services.invoice_approve(invoice_id=invoice.pk, actor=approver),
-        lambda: services.invoice_cancel(invoice_id=invoice.pk, actor=owner),
-    ])
+    results = _race(
+        [
+            lambda: services.invoice_approve(invoice_id=invoice.pk, actor=approver),
+            lambda: services.invoice_cancel(invoice_id=invoice.pk, actor=owner),
+        ]
+    )
     invoice.refresh_from_db()
     transitions = list(
         InvoiceEvent.objects.filter(invoice=invoice, kind="transition").values_list("transition", flat=True)
@@ -74,11 +78,13 @@ def test_approve_racing_cancel_leaves_one_consistent_outcome(owner, approver) ->
 
 def test_concurrent_payments_never_overpay(owner, approver) -> None:
     invoice = advance(make_invoice(owner=owner, items=[item(unit_price="100.00")]), to="sent", approver=approver)
-    results = _race([
-        lambda: services.payment_record(invoice_id=invoice.pk, actor=owner, amount="60.00"),
-        lambda: services.payment_record(invoice_id=invoice.pk, actor=owner, amount="60.00"),
-        lambda: services.payment_record(invoice_id=invoice.pk, actor=owner, amount="40.00"),
-    ])
+    results = _race(
+        [
+            lambda: services.payment_record(invoice_id=invoice.pk, actor=owner, amount="60.00"),
+            lambda: services.payment_record(invoice_id=invoice.pk, actor=owner, amount="60.00"),
+            lambda: services.payment_record(invoice_id=invoice.pk, actor=owner, amount="40.00"),
+        ]
+    )
     invoice.refresh_from_db()
     recorded = sum(Payment.objects.filter(invoice=invoice).values_list("amount", flat=True), Decimal("0"))
     assert recorded == invoice.amount_paid <= invoice.total_amount

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from invoices.money import format_amount, invoice_totals, line_amounts, line_total, line_tax, quantize
+from invoices.money import format_amount, invoice_totals, line_amounts, line_tax, line_total, quantize
 
 
 @pytest.mark.parametrize(

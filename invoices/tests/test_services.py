@@ -121,8 +121,11 @@ def test_creation_writes_one_created_event(owner) -> None:
 def test_update_replaces_items_recomputes_totals_and_bumps_the_version(owner) -> None:
     invoice = make_invoice(owner=owner)
     updated = services.invoice_update(
-        invoice_id=invoice.pk, actor=owner, data={"notes": "Thanks"},
-        items=[item(quantity="4", unit_price="2.50", tax_rate="10")], if_match=invoice.etag,
+        invoice_id=invoice.pk,
+        actor=owner,
+        data={"notes": "Thanks"},
+        items=[item(quantity="4", unit_price="2.50", tax_rate="10")],
+        if_match=invoice.etag,
     )
     assert updated.total_amount == Decimal("11.00")
     assert updated.notes == "Thanks"
@@ -222,8 +225,11 @@ def test_another_user_cannot_record_a_payment(owner, other_user, approver) -> No
 
 def test_overdue_sweep_moves_only_sent_invoices_past_due(owner, approver) -> None:
     today = date.today()
-    late = advance(make_invoice(owner=owner, issue_date=today - timedelta(days=40),
-                                due_date=today - timedelta(days=10)), to="sent", approver=approver)
+    late = advance(
+        make_invoice(owner=owner, issue_date=today - timedelta(days=40), due_date=today - timedelta(days=10)),
+        to="sent",
+        approver=approver,
+    )
     on_time = advance(make_invoice(owner=owner), to="sent", approver=approver)
     draft_late = make_invoice(owner=owner, issue_date=today - timedelta(days=40), due_date=today - timedelta(days=10))
     assert services.invoices_mark_overdue(today=today) == 1
@@ -236,8 +242,11 @@ def test_overdue_sweep_moves_only_sent_invoices_past_due(owner, approver) -> Non
 
 def test_overdue_invoices_can_still_be_paid(owner, approver) -> None:
     today = date.today()
-    invoice = advance(make_invoice(owner=owner, issue_date=today - timedelta(days=40),
-                                   due_date=today - timedelta(days=1)), to="sent", approver=approver)
+    invoice = advance(
+        make_invoice(owner=owner, issue_date=today - timedelta(days=40), due_date=today - timedelta(days=1)),
+        to="sent",
+        approver=approver,
+    )
     services.invoices_mark_overdue(today=today)
     services.invoice_pay_in_full(invoice_id=invoice.pk, actor=owner)
     invoice.refresh_from_db()
@@ -248,8 +257,11 @@ def test_mark_overdue_command_runs_the_sweep(owner, approver) -> None:
     from django.core.management import call_command
 
     today = date.today()
-    invoice = advance(make_invoice(owner=owner, issue_date=today - timedelta(days=40),
-                                   due_date=today - timedelta(days=1)), to="sent", approver=approver)
+    invoice = advance(
+        make_invoice(owner=owner, issue_date=today - timedelta(days=40), due_date=today - timedelta(days=1)),
+        to="sent",
+        approver=approver,
+    )
     call_command("mark_overdue")
     invoice.refresh_from_db()
     assert invoice.status == "overdue"

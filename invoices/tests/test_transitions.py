@@ -51,8 +51,14 @@ ALLOWED = {
     ("sent", "cancel"): {"owner", "admin_user"},
     ("overdue", "cancel"): {"owner", "admin_user"},
 }
-TARGET = {"submit": "pending_approval", "approve": "approved", "reject": "rejected", "revise": "draft",
-          "send": "sent", "cancel": "cancelled"}
+TARGET = {
+    "submit": "pending_approval",
+    "approve": "approved",
+    "reject": "rejected",
+    "revise": "draft",
+    "send": "sent",
+    "cancel": "cancelled",
+}
 STATES = ("draft", "pending_approval", "approved", "rejected", "sent", "overdue", "paid", "cancelled")
 
 
@@ -74,7 +80,10 @@ def test_every_transition_for_every_role_in_every_state(request, state, transiti
         assert InvoiceEvent.objects.filter(invoice=invoice).count() == events_before + 1
         event = InvoiceEvent.objects.filter(invoice=invoice).latest("id")
         assert (event.transition, event.from_status, event.to_status, event.actor_id) == (
-            transition, state, TARGET[transition], actor.pk,
+            transition,
+            state,
+            TARGET[transition],
+            actor.pk,
         )
         return
     sees_invoice = role == "owner" or actor.is_staff
