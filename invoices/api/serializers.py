@@ -35,7 +35,7 @@ def sparse_fields(raw: str | None) -> list[str] | None:
     names = list(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
     unknown = [name for name in names if name not in INVOICE_FIELDS]
     if unknown or not names:
-        problem = f"Unknown field(s): {', '.join(unknown)}" if unknown else "No field named"
+        problem = f"Unknown field(s): {', '.join(unknown)}" if unknown else "Name at least one field"
         raise InvalidInput(errors={"fields": [f"{problem}; valid fields: {', '.join(INVOICE_FIELDS)}."]})
     return names
 

@@ -333,6 +333,13 @@ def test_an_unknown_sparse_field_is_a_400_listing_the_valid_ones(owner: Any, pat
     assert "valid fields: " + ", ".join(INVOICE_FIELDS) in message
 
 
+def test_an_empty_sparse_field_list_is_a_400(owner: Any) -> None:
+    response = client_for(owner).get(INVOICES, {"fields": " , "})
+
+    assert response.status_code == 400
+    assert response.json()["fields"][0].startswith("Name at least one field; valid fields: id, invoice_number")
+
+
 def test_find_returns_the_invoice_with_that_number_or_404(owner: Any) -> None:
     invoice = make_invoice(owner=owner, invoice_number="FIND-ME")
     client = client_for(owner)

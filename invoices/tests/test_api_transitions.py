@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from invoices.models import Invoice, InvoiceEvent
 from invoices.tests.api_support import INVOICES, client_for, event_count, invoice_body, invoice_url, line
@@ -232,3 +234,32 @@ def test_transition_responses_carry_the_new_etag(owner: Any) -> None:
 
     invoice.refresh_from_db()
     assert response["ETag"] == invoice.etag == f'"{invoice.pk}-2"'
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_two_concurrent_approvals_one_wins_and_the_other_gets_409(
+    owner: Any, approver: Any, second_approver: Any
+) -> None:
+    invoice = make_invoice(owner=owner)
+    client_for(owner).post(invoice_url(invoice, "submit"))
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
+
+    def approve(user: Any) -> None:
+        try:
+            client = client_for(user)
+            barrier.wait(timeout=10)
+            codes.append(client.post(invoice_url(invoice, "approve")).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(user,)) for user in (approver, second_approver)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(codes) == [200, 409]
+    assert InvoiceEvent.objects.filter(invoice=invoice, transition="approve").count() == 1
+    assert _status(invoice) == "approved"
