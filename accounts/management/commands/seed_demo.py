@@ -21,6 +21,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+
+from invoices.demo import seed_demo_invoices
 
 DEFAULT_DEMO_PASSWORD = "billing-demo-2026"  # noqa: S105 (documented demo login, local only)
 APPROVERS_GROUP = "Approvers"
@@ -76,7 +79,10 @@ class Command(BaseCommand):
         User = get_user_model()
         report: list[tuple[DemoAccount, str]] = []
 
-        with transaction.atomic():
+        # The demo customers are example.com addresses: sending their invoices (after
+        # commit) would only flood the console, so demo seeding sends no e-mail.
+        dummy_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with dummy_mail, transaction.atomic():
             group = approvers_group()
             for account in DEMO_ACCOUNTS:
                 user = User.objects.filter(username=account.username).first()
@@ -101,6 +107,11 @@ class Command(BaseCommand):
                     state += "; its password was changed, the one below does not work"
                 report.append((account, state))
 
+            owner = User.objects.get(username="demo")
+            approver = User.objects.get(username="approver")
+            made = seed_demo_invoices(owner=owner, approver=approver)
+        if made:
+            self.stdout.write(f"Created {made} demo invoices for demo.")
         self._print(report, password, base_url)
 
     def _ensure_role(self, user: Any, account: DemoAccount) -> str:
