@@ -128,6 +128,7 @@ class DashboardMetricsCsvApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Key figures as CSV",
+        operation_id="v1_dashboard_metrics_csv",
         description=f"One row per currency with the columns {', '.join(METRICS_CSV_COLUMNS)}.",
         responses={(200, "text/csv"): OpenApiTypes.STR, 401: UNAUTHORIZED},
     )

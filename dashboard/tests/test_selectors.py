@@ -21,7 +21,13 @@ from invoices.tests.factories import advance, item, make_invoice, make_user
 pytestmark = pytest.mark.django_db
 
 NO_STATUS = {
-    "draft": 0, "pending_approval": 0, "approved": 0, "rejected": 0, "sent": 0, "overdue": 0, "paid": 0,
+    "draft": 0,
+    "pending_approval": 0,
+    "approved": 0,
+    "rejected": 0,
+    "sent": 0,
+    "overdue": 0,
+    "paid": 0,
     "cancelled": 0,
 }
 
@@ -65,9 +71,7 @@ def test_owner_metrics_cover_their_own_live_invoices_per_currency(book: Book, ow
         "pending_approvals": 0,
         "counts_by_status": statuses(overdue=1),
     }
-    assert metrics["counts_by_status"] == statuses(
-        draft=1, pending_approval=1, sent=2, overdue=3, paid=2, cancelled=1
-    )
+    assert metrics["counts_by_status"] == statuses(draft=1, pending_approval=1, sent=2, overdue=3, paid=2, cancelled=1)
     assert metrics["pending_approvals"] == 1
 
 
@@ -89,13 +93,9 @@ def test_approvers_pending_count_is_the_queue_they_may_decide_not_their_own(book
     assert dashboard_metrics(user=approver)["pending_approvals"] == 2
 
 
-def test_staff_without_approval_right_count_only_their_own_pending(
-    book: Book, staff_without_permission: Any
-) -> None:
+def test_staff_without_approval_right_count_only_their_own_pending(book: Book, staff_without_permission: Any) -> None:
     make_invoice(owner=staff_without_permission)
-    services.invoice_submit(
-        invoice_id=make_invoice(owner=staff_without_permission).pk, actor=staff_without_permission
-    )
+    services.invoice_submit(invoice_id=make_invoice(owner=staff_without_permission).pk, actor=staff_without_permission)
 
     metrics = dashboard_metrics(user=staff_without_permission)
 
@@ -116,7 +116,9 @@ def test_paid_window_is_the_thirty_days_ending_today(owner: Any, approver: Any, 
     invoice = sent_invoice(owner, approver, items=[item(unit_price="100.00")])
     for amount, paid_on in (("1.00", today - days(29)), ("2.00", today - days(30)), ("4.00", today + days(1))):
         services.payment_record(
-            invoice_id=invoice.pk, actor=owner, amount=amount,
+            invoice_id=invoice.pk,
+            actor=owner,
+            amount=amount,
             paid_at=datetime.combine(paid_on, datetime.min.time(), tzinfo=UTC),
         )
 
@@ -158,13 +160,25 @@ def test_aging_puts_unpaid_balances_in_buckets_by_days_past_due(book: Book, owne
     assert by_currency(aging)["USD"]["total"] == {"amount": "650.00", "count": 4}
     assert bucket_amounts(aging, "EUR")["90_plus"] == ("1200.00", 1)
     assert [bucket["label"] for bucket in by_currency(aging)["EUR"]["buckets"]] == [
-        "Current", "1-30 days", "31-60 days", "61-90 days", "90+ days",
+        "Current",
+        "1-30 days",
+        "31-60 days",
+        "61-90 days",
+        "90+ days",
     ]
 
 
 def test_aging_bucket_edges(owner: Any, approver: Any, today: date) -> None:
-    for past_due, price in ((0, "1.00"), (1, "2.00"), (30, "4.00"), (31, "8.00"), (60, "16.00"), (61, "32.00"),
-                            (90, "64.00"), (91, "128.00")):
+    for past_due, price in (
+        (0, "1.00"),
+        (1, "2.00"),
+        (30, "4.00"),
+        (31, "8.00"),
+        (60, "16.00"),
+        (61, "32.00"),
+        (90, "64.00"),
+        (91, "128.00"),
+    ):
         due = today - days(past_due)
         sent_invoice(owner, approver, items=[item(unit_price=price)], issue_date=due, due_date=due)
 
@@ -307,9 +321,7 @@ def test_staff_top_customers_include_everyones(book: Book, approver: Any, today:
 # --- recent activity ---------------------------------------------------------------------
 
 
-def test_recent_activity_is_the_users_latest_events_newest_first(
-    owner: Any, other_user: Any, approver: Any
-) -> None:
+def test_recent_activity_is_the_users_latest_events_newest_first(owner: Any, other_user: Any, approver: Any) -> None:
     first = make_invoice(owner=owner)
     second = make_invoice(owner=owner, customer_name="Globex")
     services.invoice_submit(invoice_id=first.pk, actor=owner)
