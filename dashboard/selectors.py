@@ -23,6 +23,7 @@ from django.utils import timezone
 from invoices.events import event_summary, invoice_summary
 from invoices.models import PAYABLE_STATES, Customer, Invoice, InvoiceEvent, InvoiceStatus
 from invoices.money import ZERO, format_amount
+from invoices.roles import APPROVE_PERMISSION
 
 __all__ = [
     "AGING_BUCKETS",
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 S = InvoiceStatus
-APPROVE_PERMISSION = "invoices.approve_invoice"
 # Invoices the customer has actually received: what "invoiced" means for DSO and revenue.
 INVOICED_STATES = [S.SENT, S.OVERDUE, S.PAID]
 PAID_WINDOW_DAYS = 30
