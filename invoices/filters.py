@@ -146,10 +146,13 @@ class InvoiceFilterSet(django_filters.FilterSet):
 
 def _with_sort_aliases(data: Any) -> Any:
     """Accept `sort_by` + `sort_order=asc|desc` as aliases of `ordering`."""
-    if data is None or "sort_by" not in data or "ordering" in data:
+    if data is None or ("sort_by" not in data and "sort_order" not in data):
         return data
     merged = data.copy()
-    sort_by = str(merged.get("sort_by", "")).strip()
     order = str(merged.get("sort_order", "asc")).strip().lower()
-    merged["ordering"] = f"-{sort_by}" if order == "desc" and sort_by else sort_by
+    if "sort_order" in merged:
+        merged["sort_order"] = order  # ASC and Desc mean the same as asc and desc
+    if "sort_by" in merged and "ordering" not in merged:
+        sort_by = str(merged.get("sort_by", "")).strip()
+        merged["ordering"] = f"-{sort_by}" if order == "desc" and sort_by else sort_by
     return merged

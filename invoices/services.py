@@ -443,6 +443,8 @@ def invoice_update(
             changed["items"] = len(parsed_items)
             changed["total_amount"] = format_amount(invoice.total_amount)
         _check_expected_total(invoice, expected_total)
+        if not changed:
+            return invoice  # nothing to write: no new version, no event, no message
         _bump(invoice)
         try:
             with transaction.atomic():

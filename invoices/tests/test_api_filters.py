@@ -39,16 +39,41 @@ def _created_on(invoice: Invoice, moment: datetime) -> None:
 
 @pytest.fixture
 def book(owner: Any, other_user: Any, approver: Any) -> Book:
-    a = make_invoice(owner=owner, invoice_number="A-001", customer_name="Acme Ltd", currency="EUR",
-                     issue_date=datetime(2030, 1, 10).date(), due_date=datetime(2030, 2, 9).date(), notes="rush job")
-    b = make_invoice(owner=owner, invoice_number="B-002", customer_name="Globex", currency="USD",
-                     items=[item(unit_price="250.00")],
-                     issue_date=datetime(2030, 1, 5).date(), due_date=datetime(2030, 1, 20).date())
-    c = make_invoice(owner=owner, invoice_number="C-003", customer_name="Initech", currency="EUR",
-                     items=[item(unit_price="50.00")],
-                     issue_date=datetime(2030, 2, 1).date(), due_date=datetime(2030, 3, 1).date())
-    d = make_invoice(owner=owner, invoice_number="D-004", customer_name="Acme Ltd", currency="GBP",
-                     issue_date=datetime(2030, 1, 10).date(), due_date=datetime(2030, 2, 9).date())
+    a = make_invoice(
+        owner=owner,
+        invoice_number="A-001",
+        customer_name="Acme Ltd",
+        currency="EUR",
+        issue_date=datetime(2030, 1, 10).date(),
+        due_date=datetime(2030, 2, 9).date(),
+        notes="rush job",
+    )
+    b = make_invoice(
+        owner=owner,
+        invoice_number="B-002",
+        customer_name="Globex",
+        currency="USD",
+        items=[item(unit_price="250.00")],
+        issue_date=datetime(2030, 1, 5).date(),
+        due_date=datetime(2030, 1, 20).date(),
+    )
+    c = make_invoice(
+        owner=owner,
+        invoice_number="C-003",
+        customer_name="Initech",
+        currency="EUR",
+        items=[item(unit_price="50.00")],
+        issue_date=datetime(2030, 2, 1).date(),
+        due_date=datetime(2030, 3, 1).date(),
+    )
+    d = make_invoice(
+        owner=owner,
+        invoice_number="D-004",
+        customer_name="Acme Ltd",
+        currency="GBP",
+        issue_date=datetime(2030, 1, 10).date(),
+        due_date=datetime(2030, 2, 9).date(),
+    )
     stranger = make_invoice(owner=other_user, invoice_number="E-005", customer_name="Acme Ltd", currency="EUR")
     advance(b, to="pending_approval", approver=approver)
     advance(c, to="sent", approver=approver)
@@ -235,3 +260,11 @@ def test_a_fresh_user_is_told_they_have_no_invoices(db: Any) -> None:
     newcomer = make_user(username="newcomer")
 
     assert client_for(newcomer).get(INVOICES).json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_sort_order_is_case_insensitive(owner: Any) -> None:
+    cheap = make_invoice(owner=owner, items=[item(unit_price="1.00")])
+    dear = make_invoice(owner=owner, items=[item(unit_price="9.00")])
+    response = client_for(owner).get(INVOICES, {"sort_by": "total_amount", "sort_order": "DESC"})
+    assert response.status_code == 200, response.json()
+    assert [row["id"] for row in response.json()["results"]] == [dear.pk, cheap.pk]

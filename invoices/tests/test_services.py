@@ -285,3 +285,10 @@ def test_system_only_transition_is_never_offered_to_people(owner, approver) -> N
     assert "mark_overdue" not in services.invoice_user_transitions(invoice=invoice, user=owner)
     with pytest.raises(Conflict):
         services.invoice_transition_to_status(invoice_id=invoice.pk, actor=owner, status="overdue")
+
+
+def test_an_update_that_changes_nothing_writes_nothing(owner) -> None:
+    invoice = make_invoice(owner=owner, notes="Same")
+    unchanged = services.invoice_update(invoice_id=invoice.pk, actor=owner, data={"notes": "Same"})
+    assert unchanged.version == invoice.version
+    assert not InvoiceEvent.objects.filter(invoice=invoice, kind="updated").exists()
