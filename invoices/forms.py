@@ -97,8 +97,8 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.none(),
         required=False,
-        empty_label="New customer (type the name below)",
-        help_text="Choose one of your customers, or leave this and type a new one's name.",
+        empty_label="New customer…",
+        help_text="One of your customers, or “New customer…” and type the name.",
     )
     customer_name = forms.CharField(
         label="New customer's name",

@@ -169,6 +169,17 @@ def test_an_invalid_filter_is_shown_next_to_its_field_and_lists_nothing(owner_cl
     assertContains(response, "Some filters are not valid", status_code=400)
 
 
+def test_filtering_by_another_users_customer_is_an_error_not_their_invoices(owner_client, owner, other_user):
+    theirs = make_invoice(owner=other_user, customer_name="Umbrella")
+
+    response = owner_client.get("/invoices/", {"customer": theirs.customer_id})
+
+    assert response.status_code == 400
+    assert list(response.context["invoices"]) == []
+    assert "customer" in response.context["filter_form"].errors
+    assertNotContains(response, theirs.invoice_number, status_code=400)
+
+
 def test_the_list_runs_the_same_number_of_queries_for_three_or_thirty_invoices(
     owner_client, owner, django_assert_num_queries
 ):
