@@ -90,7 +90,7 @@ async def test_staff_are_refused_too_since_progress_is_the_owners_alone(
 
 
 @pytest.mark.parametrize(
-    "path", [f"/ws/tasks/{uuid.uuid4()}/", "/ws/tasks/12/", f"/ws/batches/{uuid.uuid4()}/", "/ws/batches/x/"]
+    "path", ["/ws/tasks/00000000-0000-4000-8000-000000000000/", "/ws/tasks/12/", "/ws/batches/00000000-0000-4000-8000-000000000001/", "/ws/batches/x/"]
 )
 async def test_a_missing_task_or_batch_is_closed_with_4404(owner: Any, path: str) -> None:
     await assert_closed_with(await open_socket(owner, path), 4404)
@@ -140,9 +140,9 @@ async def test_a_failed_task_is_reported_as_an_error_on_connect(task: Processing
 async def test_a_batch_socket_follows_every_task_of_the_batch_and_nothing_else(
     owner: Any, batch: ProcessingBatch
 ) -> None:
-    first = await ProcessingTask.objects.acreate(owner=owner, batch=batch)
-    second = await ProcessingTask.objects.acreate(owner=owner, batch=batch)
-    elsewhere = await ProcessingTask.objects.acreate(owner=owner)
+    first = await database_sync_to_async(ProcessingTask.objects.create)(owner=owner, batch=batch)
+    second = await database_sync_to_async(ProcessingTask.objects.create)(owner=owner, batch=batch)
+    elsewhere = await database_sync_to_async(ProcessingTask.objects.create)(owner=owner)
     socket = await open_socket(owner, f"/ws/batches/{batch.pk}/")
     snapshot = [await socket.receive_json_from() for _ in range(2)]
     assert [message["task_id"] for message in snapshot] == [str(first.pk), str(second.pk)]
@@ -156,8 +156,8 @@ async def test_a_batch_socket_follows_every_task_of_the_batch_and_nothing_else(
 
 
 async def test_the_tasks_socket_gets_the_users_own_tasks_only(owner: Any, other_user: Any) -> None:
-    mine = await ProcessingTask.objects.acreate(owner=owner)
-    theirs = await ProcessingTask.objects.acreate(owner=other_user)
+    mine = await database_sync_to_async(ProcessingTask.objects.create)(owner=owner)
+    theirs = await database_sync_to_async(ProcessingTask.objects.create)(owner=other_user)
     socket = await open_socket(owner, "/ws/tasks/")
     await socket.send_json_to({"type": "ping"})
     assert await socket.receive_json_from() == {"type": "pong"}

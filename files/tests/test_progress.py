@@ -163,7 +163,7 @@ async def test_a_step_reaches_the_task_owner_and_batch_groups_in_the_spec_shape(
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_task_outside_a_batch_reaches_its_own_and_its_owners_group(owner: Any) -> None:
-    task = await ProcessingTask.objects.acreate(owner=owner)
+    task = await database_sync_to_async(ProcessingTask.objects.create)(owner=owner)
     channel = await listen(task_group(task.pk), user_tasks_group(owner.pk))
     await database_sync_to_async(ProgressReporter(task).report)("progress", "read", 10, "Reading")
     assert [(await next_message(channel))["payload"]["progress"] for _ in range(2)] == [10, 10]
@@ -182,7 +182,7 @@ async def test_a_step_rolled_back_with_its_transaction_is_never_sent(task: Proce
     with pytest.raises(RuntimeError):
         await database_sync_to_async(report_then_fail)()
     assert await nothing_arrives(channel)
-    await task.arefresh_from_db()
+    await database_sync_to_async(task.refresh_from_db)()
     assert (task.status, task.progress) == ("queued", 0)
 
 
@@ -193,5 +193,5 @@ async def test_a_celery_task_reports_every_stage_in_order(task: ProcessingTask) 
     received = [(await next_message(channel))["payload"] for _ in expected_steps()]
     assert [(m["type"], m["stage"], m["progress"]) for m in received] == expected_steps()
     assert received[-1]["result"] == {"pages": 1, "stages": 4}
-    await task.arefresh_from_db()
+    await database_sync_to_async(task.refresh_from_db)()
     assert (task.status, task.progress) == ("completed", 100)

@@ -193,9 +193,9 @@ async def test_a_rolled_back_approval_sends_nothing_and_leaves_no_trace(owner: A
     with pytest.raises(RuntimeError):
         await database_sync_to_async(approve_then_fail)()
     assert await socket.receive_nothing(timeout=0.3)
-    await invoice.arefresh_from_db()
+    await database_sync_to_async(invoice.refresh_from_db)()
     assert invoice.status == InvoiceStatus.PENDING_APPROVAL
-    assert not await InvoiceEvent.objects.filter(invoice=invoice, transition="approve").aexists()
+    assert not await database_sync_to_async(InvoiceEvent.objects.filter(invoice=invoice, transition="approve").exists)()
     await socket.disconnect()
 
 
