@@ -181,11 +181,12 @@ def test_filtering_by_another_users_customer_is_an_error_not_their_invoices(owne
 
 
 def test_the_list_runs_the_same_number_of_queries_for_three_or_thirty_invoices(
-    owner_client, owner, django_assert_num_queries
+    owner_client, owner, django_assert_num_queries, django_assert_max_num_queries
 ):
     for _ in range(3):
         make_invoice(owner=owner)
-    with django_assert_num_queries(5) as few:
+    # session and user, count, page, totals, messages' session write at most
+    with django_assert_max_num_queries(6) as few:
         owner_client.get("/invoices/")
     for _ in range(27):
         make_invoice(owner=owner)
@@ -351,6 +352,25 @@ def test_saving_an_edit_with_untouched_lines_does_not_rewrite_them(owner_client,
     assert list(invoice.items.values_list("pk", flat=True)) == line_ids
     event = InvoiceEvent.objects.get(invoice=invoice, kind=EventKind.UPDATED)
     assert event.data["changed"] == {"notes": "n"}
+
+
+def test_switching_an_edit_to_a_new_customer_without_a_name_is_an_error_on_the_name(owner_client, owner):
+    invoice = make_invoice(owner=owner)
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/edit/", {**InvoiceFormData.of(invoice), "customer": ""})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"customer_name": ["Give customer_id or customer_name."]}
+
+
+def test_moving_a_draft_to_a_new_customer_typed_on_the_edit_page(owner_client, owner):
+    invoice = make_invoice(owner=owner, customer_name="Acme Ltd")
+    data = {**InvoiceFormData.of(invoice), "customer": "", "customer_name": "Globex", "customer_email": ""}
+
+    owner_client.post(f"/invoices/{invoice.pk}/edit/", data)
+
+    invoice.refresh_from_db()
+    assert (invoice.customer.name, invoice.customer_name) == ("Globex", "Globex")
 
 
 def test_an_edit_made_from_a_stale_page_is_refused_and_keeps_what_was_typed(owner_client, owner):

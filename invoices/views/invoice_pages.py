@@ -130,8 +130,8 @@ def _changes(invoice: Invoice, form: InvoiceForm) -> dict[str, Any]:
             fields[name] = data[name]
     changes = {name: value for name, value in fields.items() if getattr(invoice, name) != value}
     customer = data.get("customer")
-    typed_new_customer = customer is None and bool(data.get("customer_name"))
-    if typed_new_customer or (customer is not None and customer.pk != invoice.customer_id):
+    # "New customer…" chosen: the typed name goes to the service, which says so if it is empty.
+    if customer is None or customer.pk != invoice.customer_id:
         changes.update(form.customer_arguments())
     return changes
 
