@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("invoices.api.urls")),
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("accounts/", include("accounts.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("invoices.urls")),
 ]
 
