@@ -275,11 +275,21 @@ def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_i
     assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of updating in place"
     page.screenshot(path=screenshots / "invoice-detail.png", full_page=True)
 
+    page.get_by_role("link", name="Reload to see what you can do now").click()
+    page.get_by_role("button", name="Send to customer").click()
+    expect(page.locator("h1 .badge")).to_have_text("Sent")
+    page.get_by_label("Amount").fill("100")
+    page.get_by_label("Reference").fill("wire 42")
+    page.get_by_role("button", name="Record payment").click()
+    expect(page.locator(".messages")).to_contain_text(f"Payment of 100.00 USD recorded on {number}.")
+    expect(page.locator(".totals-table [data-live-field='balance_due']")).to_have_text("205.01")
+    page.screenshot(path=screenshots / "invoice-detail-payment.png", full_page=True)
+
     page.goto(f"{live_server_url}/invoices/")
-    expect(page.locator(f'tr[data-invoice-id="{invoice_id}"] .badge')).to_have_text("Approved")
+    expect(page.locator(f'tr[data-invoice-id="{invoice_id}"] .badge')).to_have_text("Sent")
     page.screenshot(path=screenshots / "invoice-list.png", full_page=True)
     page.goto(f"{live_server_url}/invoices/{invoice_id}/print/")
-    expect(page.locator(".invoice-doc")).to_contain_text("305.01")
+    expect(page.locator(".invoice-doc")).to_contain_text("205.01")
     page.screenshot(path=screenshots / "invoice-print.png", full_page=True)
     page.goto(f"{live_server_url}/customers/")
     expect(page.get_by_role("link", name="Globex")).to_be_visible()
@@ -302,7 +312,7 @@ def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_i
 @pytest.mark.live
 @pytest.mark.django_db(transaction=True)
 def test_the_list_page_updates_a_row_in_place_when_an_approver_rejects_the_invoice_on_its_page(
-    live_server_url: str, browser: Any, server_env: dict[str, str]
+    live_server_url: str, browser: Any, server_env: dict[str, str], screenshots: Path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -318,6 +328,7 @@ def test_the_list_page_updates_a_row_in_place_when_an_approver_rejects_the_invoi
     approver.get_by_role("link", name="LIVE-1").click()
     approver.get_by_role("button", name="Reject invoice").click()
     expect(approver.get_by_text("A reason is required to reject an invoice.")).to_be_visible()
+    approver.screenshot(path=screenshots / "invoice-detail-reject-error.png", full_page=True)
     approver.get_by_label("Reason for rejecting").fill("Wrong tax rate")
     approver.get_by_role("button", name="Reject invoice").click()
     expect(approver.locator("h1 .badge")).to_have_text("Rejected")

@@ -16,6 +16,7 @@ from billing.errors import DomainError, InvalidInput, NotFound
 from invoices import selectors, services
 from invoices.forms import PaymentForm, RejectForm
 from invoices.models import Invoice
+from invoices.money import format_amount
 from invoices.views.common import TRANSITION_LABELS, event_description, invoice_or_404
 
 
@@ -115,7 +116,8 @@ def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(
-            request, f"Payment of {payment.amount} {invoice.currency} recorded on {invoice.invoice_number}."
+            request,
+            f"Payment of {format_amount(payment.amount)} {invoice.currency} recorded on {invoice.invoice_number}.",
         )
     return redirect("invoices:detail", invoice_id=invoice.pk)
 
