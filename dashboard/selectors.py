@@ -335,9 +335,13 @@ def dashboard_recent_activity(*, user: Any, limit: int = 20) -> list[dict[str, A
     shape the invoice sockets use (`event` and `invoice` summaries). One query."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    # Events carry their invoice's owner, so an owner's feed reads one index; the
+    # join on the invoice only drops deleted invoices (and their events) from view.
+    scope = InvoiceEvent.objects.filter(invoice__deleted_at__isnull=True)
+    if not user.is_staff:
+        scope = scope.filter(owner=user)
     events = (
-        InvoiceEvent.objects.filter(invoice__in=_visible(user))
-        .select_related("invoice", "actor")
+        scope.select_related("invoice", "actor")
         .order_by("-created_at", "-id")[:limit]
     )
     return [{"event": event_summary(event), "invoice": invoice_summary(event.invoice)} for event in events]

@@ -329,6 +329,8 @@ class InvoiceEvent(models.Model):
     """One line of the audit trail. Rows are written once and never changed or removed."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
+    # The invoice's owner, copied so "my recent activity" reads one index, not a join.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -346,6 +348,8 @@ class InvoiceEvent(models.Model):
             models.Index(fields=["invoice", "created_at"], name="invoiceevent_invoice_at_idx"),
             # The dashboard's recent activity across everyone's invoices (staff): newest first.
             models.Index(fields=["-created_at", "-id"], name="invoiceevent_recent_idx"),
+            # The same for one owner's invoices, without joining every event to its invoice.
+            models.Index(fields=["owner", "-created_at", "-id"], name="invoiceevent_owner_recent_idx"),
         ]
 
     def __str__(self) -> str:

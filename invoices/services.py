@@ -197,6 +197,7 @@ def _record_event(
 ) -> InvoiceEvent:
     return InvoiceEvent.objects.create(
         invoice=invoice,
+        owner_id=invoice.owner_id,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         kind=kind,
         transition=transition,
