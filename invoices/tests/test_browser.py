@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -84,11 +85,9 @@ def _manage(env: dict[str, str], *arguments: str) -> None:
     assert result.returncode == 0, f"manage.py {arguments[0]} failed:\n{result.stdout}\n{result.stderr}"
 
 
-@pytest.fixture
-def server_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    """The environment of the server and of the commands that prepare its database."""
+def _base_env(tmp_path: Path) -> dict[str, str]:
     run_id = uuid.uuid4().hex[:8]
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "billing.settings",
         "DEBUG": "true",
@@ -100,65 +99,91 @@ def server_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]
         "CACHE_KEY_PREFIX": f"browser-{run_id}",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, made once per session and copied for each test."""
+    folder = tmp_path_factory.mktemp("browser-db")
+    path = folder / "migrated.sqlite3"
+    _manage({**_base_env(folder), "DATABASE_URL": f"sqlite:///{path}"}, "migrate", "--noinput")
+    return path
+
+
+@pytest.fixture
+def server_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """The environment of the server and of the commands that prepare its database."""
+    env = _base_env(tmp_path)
     if connection.vendor == "postgresql":
         request.getfixturevalue("transactional_db")
         env["DATABASE_URL"] = _postgres_url(connection.settings_dict)
     else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-        _manage(env, "migrate", "--noinput")
+        database = tmp_path / "browser.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), database)
+        env["DATABASE_URL"] = f"sqlite:///{database}"
     _manage(env, "shell", "-c", SEED_DATA)
     return env
 
 
-@pytest.fixture
-def live_server_url(server_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """A real ASGI server (pages, admin, WebSockets) on a free loopback port."""
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "billing.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
-        cwd=settings.BASE_DIR,
-        env=server_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+class LiveServer:
+    """One uvicorn process serving the whole app (pages, admin, WebSockets) on a loopback
+    port. It can be stopped and started again on the same port, as a deploy would."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "uvicorn", "billing.asgi:application", "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--lifespan", "off", "--log-level", "warning"]
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command, cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited early:\n{(tmp_path / 'server.log').read_text()}")
-            try:
-                with urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310 (our own loopback server)
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
+        while not self._healthy():
+            if self.process.poll() is not None:
+                pytest.fail(f"the server exited early:\n{self.log_path.read_text()}")
             if time.monotonic() > deadline:
-                pytest.fail(f"the server did not start in {STARTUP_SECONDS}s:\n{(tmp_path / 'server.log').read_text()}")
+                pytest.fail(f"the server did not start in {STARTUP_SECONDS}s:\n{self.log_path.read_text()}")
             time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
+
+    def _healthy(self) -> bool:
         try:
-            process.wait(timeout=10)
+            with urlopen(f"{self.url}/health", timeout=2) as response:  # noqa: S310 (our own loopback server)
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """End our own process only: terminate, then kill if it does not go."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def app_server(server_env: dict[str, str], tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(server_env, tmp_path / "server.log")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_url(app_server: LiveServer) -> str:
+    return app_server.url
 
 
 @pytest.fixture
@@ -221,14 +246,14 @@ def fill_line(page: Any, number: int, **values: str) -> None:
 @pytest.mark.live
 @pytest.mark.django_db(transaction=True)
 def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_it_in_the_admin(
-    live_server_url: str, browser: Any, screenshots: Path
+    server_url: str, browser: Any, screenshots: Path
 ) -> None:
     from playwright.sync_api import expect
 
     requests = RequestLog()
     owner_context = requests.watch(browser.new_context(viewport={"width": 1280, "height": 900}))
     page = owner_context.new_page()
-    log_in(page, live_server_url, "olivia", "/invoices/new/")
+    log_in(page, server_url, "olivia", "/invoices/new/")
 
     # Two lines whose cents only come out right with decimal rounding: 2.5 x 99.99 =
     # 249.975 -> 249.98 (floats say 249.97), and 10.05 less 50% = 5.025 -> 5.03.
@@ -249,7 +274,7 @@ def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_i
     page.screenshot(path=screenshots / "invoice-form.png", full_page=True)
 
     page.get_by_role("button", name="Save draft").click()
-    page.wait_for_url(f"{live_server_url}/invoices/*/")
+    page.wait_for_url(f"{server_url}/invoices/*/")
     invoice_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     expect(page.locator("h1 .badge")).to_have_text("Draft")
     expect(page.locator(".totals-table tr.total td")).to_have_text("305.01")
@@ -262,7 +287,7 @@ def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_i
 
     approver_context = requests.watch(browser.new_context(viewport={"width": 1280, "height": 900}))
     admin = approver_context.new_page()
-    log_in(admin, live_server_url, "alice", "/admin/invoices/invoice/")
+    log_in(admin, server_url, "alice", "/admin/invoices/invoice/")
     admin.locator(f'input[name="_selected_action"][value="{invoice_id}"]').check()
     admin.locator('select[name="action"]').select_option("approve_selected")
     admin.locator('button[name="index"]').click()
@@ -285,22 +310,22 @@ def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_i
     expect(page.locator(".totals-table [data-live-field='balance_due']")).to_have_text("205.01")
     page.screenshot(path=screenshots / "invoice-detail-payment.png", full_page=True)
 
-    page.goto(f"{live_server_url}/invoices/")
+    page.goto(f"{server_url}/invoices/")
     expect(page.locator(f'tr[data-invoice-id="{invoice_id}"] .badge')).to_have_text("Sent")
     page.screenshot(path=screenshots / "invoice-list.png", full_page=True)
-    page.goto(f"{live_server_url}/invoices/{invoice_id}/print/")
+    page.goto(f"{server_url}/invoices/{invoice_id}/print/")
     expect(page.locator(".invoice-doc")).to_contain_text("205.01")
     page.screenshot(path=screenshots / "invoice-print.png", full_page=True)
-    page.goto(f"{live_server_url}/customers/")
+    page.goto(f"{server_url}/customers/")
     expect(page.get_by_role("link", name="Globex")).to_be_visible()
     page.screenshot(path=screenshots / "customers.png", full_page=True)
-    page.goto(f"{live_server_url}/invoices/?status=approved&min_amount=lots")
+    page.goto(f"{server_url}/invoices/?status=approved&min_amount=lots")
     expect(page.get_by_text("Enter a number, such as 100 or 99.50.")).to_be_visible()
     page.screenshot(path=screenshots / "invoice-list-filter-error.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server_url}/invoices/{invoice_id}/")
+    page.goto(f"{server_url}/invoices/{invoice_id}/")
     page.screenshot(path=screenshots / "invoice-detail-phone.png", full_page=True)
-    page.goto(f"{live_server_url}/invoices/new/")
+    page.goto(f"{server_url}/invoices/new/")
     fill_line(page, 1, description="Phone-sized line", quantity="3", unit_price="0.35", tax_rate="7.5")
     expect(page.locator("[data-total]")).to_have_text("1.13")
     page.screenshot(path=screenshots / "invoice-form-phone.png", full_page=True)
@@ -312,19 +337,19 @@ def test_an_invoice_made_in_the_browser_turns_approved_live_when_staff_approve_i
 @pytest.mark.live
 @pytest.mark.django_db(transaction=True)
 def test_the_list_page_updates_a_row_in_place_when_an_approver_rejects_the_invoice_on_its_page(
-    live_server_url: str, browser: Any, server_env: dict[str, str], screenshots: Path
+    server_url: str, browser: Any, server_env: dict[str, str], screenshots: Path
 ) -> None:
     from playwright.sync_api import expect
 
     _manage(server_env, "shell", "-c", MAKE_PENDING_INVOICE)
     page = browser.new_page()
-    log_in(page, live_server_url, "olivia", "/invoices/")
+    log_in(page, server_url, "olivia", "/invoices/")
     row = page.locator("tr[data-invoice-id]").first
     expect(row.locator(".badge")).to_have_text("Pending approval")
     expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=15000)
 
     approver = browser.new_context().new_page()
-    log_in(approver, live_server_url, "alice", "/invoices/")
+    log_in(approver, server_url, "alice", "/invoices/")
     approver.get_by_role("link", name="LIVE-1").click()
     approver.get_by_role("button", name="Reject invoice").click()
     expect(approver.get_by_text("A reason is required to reject an invoice.")).to_be_visible()
@@ -335,6 +360,33 @@ def test_the_list_page_updates_a_row_in_place_when_an_approver_rejects_the_invoi
 
     expect(row.locator(".badge")).to_have_text("Rejected", timeout=15000)
     expect(page.locator("[data-live-toasts]")).to_contain_text("LIVE-1: rejected by alice")
+
+
+@pytest.mark.live
+@pytest.mark.django_db(transaction=True)
+def test_the_page_reconnects_after_the_server_restarts_and_still_updates_live(
+    app_server: LiveServer, browser: Any, server_env: dict[str, str]
+) -> None:
+    from playwright.sync_api import expect
+
+    _manage(server_env, "shell", "-c", MAKE_PENDING_INVOICE)
+    page = browser.new_page()
+    log_in(page, app_server.url, "olivia", "/invoices/")
+    status = page.locator("[data-live-status]")
+    expect(status).to_have_text("Live", timeout=15000)
+    page.evaluate("window.__sameDocument = true")
+
+    app_server.stop()
+    expect(status).to_have_text("Reconnecting for live updates…", timeout=15000)
+    app_server.start()
+    expect(status).to_have_text("Live", timeout=40000)
+
+    approver = browser.new_context().new_page()
+    log_in(approver, app_server.url, "alice", "/invoices/")
+    approver.get_by_role("link", name="LIVE-1").click()
+    approver.get_by_role("button", name="Approve").click()
+    expect(page.locator("tr[data-invoice-id] .badge").first).to_have_text("Approved", timeout=15000)
+    assert page.evaluate("window.__sameDocument") is True
 
 
 MAKE_PENDING_INVOICE = """
