@@ -13,9 +13,9 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import InvalidInput
+from billing.errors import InvalidInput, NotFound
 from invoices import selectors, services
-from invoices.api.schema import BAD_REQUEST
+from invoices.api.schema import BAD_REQUEST, is_plain_id
 from invoices.api.serializers import CustomerSerializer, ErrorSerializer
 from invoices.models import Customer
 
@@ -90,9 +90,14 @@ class CustomerFilterSet(django_filters.FilterSet):
 class CustomerViewSet(viewsets.GenericViewSet):
     serializer_class = CustomerSerializer
     filter_backends: list[Any] = []  # `CustomerFilterSet` is applied in `list`
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"  # see InvoiceViewSet: a non-numeric id is a JSON 404 from `initial`
     # Only tells the schema generator the model; reads go through `invoices.selectors`.
     queryset = Customer.objects.none()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not is_plain_id(kwargs.get("pk")):
+            raise NotFound("No customer matches the given id.")
 
     def list(self, request: Request) -> Response:
         filterset = CustomerFilterSet(data=request.query_params, queryset=selectors.customer_list(user=request.user))

@@ -41,6 +41,14 @@ def _type_of(item: django_filters.Filter) -> OpenApiTypes:
     return OpenApiTypes.STR
 
 
+def is_plain_id(value: str | None) -> bool:
+    """An id in a URL is ASCII digits only (or absent, on collection routes).
+
+    `int()` would also take " 5", "5_0" or Arabic-Indic digits, giving one row many URLs.
+    """
+    return value is None or (value.isascii() and value.isdigit())
+
+
 def invoice_filter_parameters() -> list[OpenApiParameter]:
     """Every filter of the invoice list, documented from the FilterSet."""
     parameters = []

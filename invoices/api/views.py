@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from billing.errors import NotFound
 from invoices import selectors, services
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import (
@@ -30,6 +31,7 @@ from invoices.api.schema import (
     NOT_FOUND,
     PRECONDITION_FAILED,
     invoice_filter_parameters,
+    is_plain_id,
 )
 from invoices.api.serializers import (
     InvoiceCreateInputSerializer,
@@ -91,10 +93,17 @@ def _transition_schema(name: str, description: str, request: Any = None) -> Any:
 class InvoiceViewSet(viewsets.GenericViewSet):
     serializer_class = InvoiceSerializer
     filter_backends: list[Any] = []  # the selector applies `InvoiceFilterSet`
-    lookup_value_regex = r"\d+"
+    # Any path segment reaches the view, so an id like `abc` is this API's JSON 404 rather than
+    # an unrouted URL (Django's HTML debug page when DEBUG is on); `initial` refuses it.
+    lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     # Only tells the schema generator the model; every read goes through `invoices.selectors`.
     queryset = Invoice.objects.none()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not is_plain_id(kwargs.get("pk")):
+            raise NotFound("No invoice matches the given id.")
 
     # --- helpers -------------------------------------------------------------------------
 
