@@ -55,6 +55,21 @@
     return parts.join(".");
   }
 
+  // What has been paid, from the message's total and balance: exact cents, no floats.
+  function paidAmount(invoice) {
+    function cents(text) {
+      var match = /^(-?)(\d+)\.(\d{2})$/.exec(String(text));
+      if (!match) { return null; }
+      var value = BigInt(match[2] + match[3]);
+      return match[1] ? -value : value;
+    }
+    var total = cents(invoice.total_amount);
+    var balance = cents(invoice.balance_due);
+    if (total === null || balance === null) { return null; }
+    var paid = total - balance;
+    return (paid / 100n).toString() + "." + (paid % 100n).toString().padStart(2, "0");
+  }
+
   function setState(state, text) {
     root.setAttribute("data-live-state", state);
     if (status) {
@@ -85,6 +100,10 @@
         scope.querySelectorAll('[data-live-field="' + name + '"]').forEach(function (element) {
           element.textContent = groupAmount(invoice[name]);
         });
+      });
+      var paid = paidAmount(invoice);
+      scope.querySelectorAll('[data-live-field="amount_paid"]').forEach(function (element) {
+        if (paid !== null) { element.textContent = groupAmount(paid); }
       });
       ["customer_name", "due_date"].forEach(function (name) {
         scope.querySelectorAll('[data-live-field="' + name + '"]').forEach(function (element) {
