@@ -49,6 +49,9 @@ class UserSummarySerializer(serializers.Serializer):
 
 
 class CustomerSummarySerializer(serializers.ModelSerializer):
+    # Declared so the schema says "an e-mail or empty": customers need not have an address.
+    email = serializers.EmailField(read_only=True, allow_blank=True)
+
     class Meta:
         model = Customer
         fields = ("id", "name", "email")
@@ -67,6 +70,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     """One invoice as every API client sees it. `context["fields"]` narrows it (sparse fields)."""
 
     customer = CustomerSummarySerializer(read_only=True)
+    customer_email = serializers.EmailField(read_only=True, allow_blank=True)  # may be empty, as above
     items = LineItemSerializer(many=True, read_only=True)
     owner = UserSummarySerializer(read_only=True)
     approved_by = UserSummarySerializer(read_only=True, allow_null=True)

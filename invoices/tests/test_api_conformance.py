@@ -1,0 +1,66 @@
+"""What the invoice API sends matches what its OpenAPI document promises.
+
+Real responses are validated against the published components with formats checked,
+so a field documented as an e-mail that can be blank, or as required but sometimes
+missing, fails here before a client generated from the document trips on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft202012Validator
+
+from invoices.tests.api_support import CUSTOMERS, INVOICES, client_for, invoice_body, invoice_url
+from invoices.tests.factories import advance, make_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict[str, Any]:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _as_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0's `nullable` is not JSON Schema: spell it as "this, or null"."""
+    if isinstance(node, list):
+        return [_as_json_schema(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _as_json_schema(value) for key, value in node.items() if key != "nullable"}
+    return {"anyOf": [converted, {"type": "null"}]} if node.get("nullable") else converted
+
+
+def assert_matches(openapi: dict[str, Any], component: str, body: Any) -> None:
+    schema = {"$ref": f"#/components/schemas/{component}", "components": _as_json_schema(openapi["components"])}
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)]
+    assert problems == []
+
+
+def test_an_invoice_whose_customer_has_no_email_matches_the_invoice_schema(owner: Any, openapi: dict[str, Any]) -> None:
+    client = client_for(owner)
+    created = client.post(INVOICES, invoice_body(customer_name="No Mail Ltd", customer_email=""), format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["customer_email"], created.json()["customer"]["email"]) == ("", "")
+
+    assert_matches(openapi, "Invoice", created.json())
+    assert_matches(openapi, "Invoice", client.get(invoice_url(created.json()["id"])).json())
+    assert_matches(openapi, "PaginatedInvoiceList", client.get(INVOICES).json())
+    assert_matches(openapi, "PaginatedCustomerList", client.get(CUSTOMERS).json())
+
+
+def test_a_paid_invoice_its_payments_and_its_trail_match_their_schemas(
+    owner: Any, approver: Any, openapi: dict[str, Any]
+) -> None:
+    invoice = advance(make_invoice(owner=owner), to="paid", approver=approver)
+    client = client_for(owner)
+
+    assert_matches(openapi, "Invoice", client.get(invoice_url(invoice)).json())
+    for payment in client.get(invoice_url(invoice, "payments")).json():
+        assert_matches(openapi, "Payment", payment)
+    for event in client.get(invoice_url(invoice, "events")).json():
+        assert_matches(openapi, "InvoiceEvent", event)
