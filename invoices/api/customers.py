@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from billing.errors import InvalidInput, NotFound
 from invoices import selectors, services
-from invoices.api.schema import BAD_REQUEST, is_plain_id
+from invoices.api.schema import BAD_REQUEST, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import CustomerSerializer, ErrorSerializer
 from invoices.models import Customer
 
@@ -75,7 +75,7 @@ class CustomerFilterSet(django_filters.FilterSet):
                 description=f"One of {', '.join(CUSTOMER_ORDERING_FIELDS)}; '-' for descending. Default name.",
             ),
         ],
-        responses={200: CustomerSerializer(many=True), 400: BAD_REQUEST},
+        responses={200: CustomerSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
     create=extend_schema(summary="Create a customer", responses={201: CustomerSerializer, 400: BAD_REQUEST}),
     retrieve=extend_schema(summary="Read a customer", parameters=[CUSTOMER_ID],

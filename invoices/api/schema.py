@@ -6,9 +6,14 @@ filters are always the ones the selector applies.
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import django_filters
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import Direction, OpenApiParameter, OpenApiResponse
 
 from invoices.api.serializers import INVOICE_FIELDS, ConflictSerializer, ErrorSerializer
 from invoices.filters import ORDERING_FIELDS, InvoiceFilterSet
@@ -79,3 +84,40 @@ CONFLICT = OpenApiResponse(ConflictSerializer, description="Not possible in the 
 BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors, keyed by field.")
 KEY_REUSED = OpenApiResponse(ErrorSerializer, description="Idempotency-Key reused with a different body.")
 PRECONDITION_FAILED = OpenApiResponse(ErrorSerializer, description="If-Match does not match the current ETag.")
+PAGE_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such page: past the last one, or not a page number.")
+
+
+def decimal_pattern(*, whole_digits: int, decimal_places: int, signed: bool) -> str:
+    """What `NumberField` accepts as a string: at least one digit, the limits it enforces,
+    and trailing zeros after the point (which it ignores)."""
+    sign = "-?" if signed else ""
+    return rf"^{sign}(?:\d{{1,{whole_digits}}}(?:\.\d{{0,{decimal_places}}}0*)?|\.\d{{1,{decimal_places}}}0*)$"
+
+
+class NumberFieldExtension(OpenApiSerializerFieldExtension):
+    """Document `NumberField` with a pattern that needs a digit (the generator's allows "")
+    and leaves out the minus sign where negative values are refused."""
+
+    target_class = "invoices.api.serializers.NumberField"
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        field = self.target
+        schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        if schema.get("type") == "string":
+            schema["pattern"] = decimal_pattern(
+                whole_digits=field.max_whole_digits, decimal_places=field.decimal_places,
+                signed=field.min_value is None or field.min_value < 0,
+            )
+        return schema
+
+
+class WholeBodyOnPatchExtension(OpenApiSerializerExtension):
+    """`PATCH /invoices/{id}/status/` needs its `status`: it is a command, not a partial edit,
+    though the generator documents every PATCH body as partial."""
+
+    target_class = "invoices.api.serializers.StatusInputSerializer"
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        whole = copy.copy(self.target)
+        whole.partial = False
+        return auto_schema._map_basic_serializer(whole, direction)

@@ -173,18 +173,16 @@ class NumberField(serializers.DecimalField):
 
 class ItemInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=500)
-    quantity = NumberField(max_digits=14, decimal_places=3)
+    quantity = NumberField(
+        max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
+        error_messages={"min_value": "Quantity must be greater than zero."},
+    )
     unit_price = NumberField(max_digits=14, decimal_places=2, min_value=ZERO)
     discount_percent = NumberField(
         max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO
     )
     tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100),
                                         default=ZERO)
-
-    def validate_quantity(self, value: Decimal) -> Decimal:
-        if value <= 0:
-            raise serializers.ValidationError("Quantity must be greater than zero.")
-        return value
 
 
 class ItemListField(serializers.ListField):
@@ -246,7 +244,10 @@ class InvoiceCreateInputSerializer(InvoiceInputSerializer):
 
 
 class PaymentInputSerializer(serializers.Serializer):
-    amount = NumberField(max_digits=14, decimal_places=2)
+    amount = NumberField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+        error_messages={"min_value": "Amount must be greater than zero."},
+    )
     paid_at = serializers.DateTimeField(required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -257,12 +258,18 @@ class PayInputSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
+REASON_REQUIRED = "A reason is required to reject an invoice."
+
+
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED})
 
 
 class StatusInputSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text=f"The status to reach: one of {', '.join(InvoiceStatus.values)}.")
+    status = serializers.ChoiceField(
+        choices=InvoiceStatus.choices, help_text="The status to reach.",
+        error_messages={"invalid_choice": f"Unknown status; use one of {', '.join(InvoiceStatus.values)}."},
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="Needed when the way there is a rejection.")
 

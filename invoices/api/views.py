@@ -29,6 +29,7 @@ from invoices.api.schema import (
     IF_MATCH_PARAMETER,
     KEY_REUSED,
     NOT_FOUND,
+    PAGE_NOT_FOUND,
     PRECONDITION_FAILED,
     invoice_filter_parameters,
     is_plain_id,
@@ -52,10 +53,11 @@ INVOICE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, des
 TRANSITION_RESPONSES = {200: InvoiceSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
 
 
-def _transition_schema(name: str, description: str, request: Any = None) -> Any:
+def _transition_schema(name: str, description: str, request: Any = None, *, bad_request: bool = False) -> Any:
+    responses = {**TRANSITION_RESPONSES, 400: BAD_REQUEST} if bad_request else TRANSITION_RESPONSES
     return extend_schema(
         summary=f"{name.capitalize()} the invoice", description=description,
-        parameters=[INVOICE_ID], request=request, responses=TRANSITION_RESPONSES,
+        parameters=[INVOICE_ID], request=request, responses=responses,
     )
 
 
@@ -65,7 +67,7 @@ def _transition_schema(name: str, description: str, request: Any = None) -> Any:
         description="Own invoices (staff: everyone's), filtered and ordered; bad filter values are a 400 naming "
         "the filter.",
         parameters=[*invoice_filter_parameters(), FIELDS_PARAMETER],
-        responses={200: InvoiceSerializer(many=True), 400: BAD_REQUEST},
+        responses={200: InvoiceSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
     create=extend_schema(
         summary="Create a draft invoice",
@@ -188,9 +190,10 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         return self._transition(pk, "approve")
 
     @_transition_schema("reject", "Approvers only, never on their own invoice; a reason is required.",
-                        request=RejectInputSerializer)
+                        request=RejectInputSerializer, bad_request=True)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
+        self._visible(pk)  # someone else's invoice is a 404 whatever the body says
         serializer = RejectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._transition(pk, "reject", reason=serializer.validated_data["reason"])

@@ -7,6 +7,7 @@ missing, fails here before a client generated from the document trips on it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -64,3 +65,44 @@ def test_a_paid_invoice_its_payments_and_its_trail_match_their_schemas(
         assert_matches(openapi, "Payment", payment)
     for event in client.get(invoice_url(invoice, "events")).json():
         assert_matches(openapi, "InvoiceEvent", event)
+
+
+def _responses(openapi: dict[str, Any], path: str, method: str) -> set[str]:
+    return set(openapi["paths"][path][method]["responses"])
+
+
+def test_every_status_the_lists_and_reject_answer_with_is_documented(openapi: dict[str, Any]) -> None:
+    # A page past the end is a 404; a rejection without a reason is a 400.
+    assert {"200", "400", "404"} <= _responses(openapi, "/api/v1/invoices/", "get")
+    assert {"200", "400", "404"} <= _responses(openapi, "/api/v1/customers/", "get")
+    assert {"200", "400", "403", "404", "409"} <= _responses(openapi, "/api/v1/invoices/{id}/reject/", "post")
+
+
+def _request_schema(openapi: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    reference = openapi["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    return openapi["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+
+
+def test_bodies_document_the_fields_the_server_requires(openapi: dict[str, Any]) -> None:
+    # PATCH bodies are partial by default in the generator; this one needs its `status`.
+    assert _request_schema(openapi, "/api/v1/invoices/{id}/status/", "patch")["required"] == ["status"]
+    reject = _request_schema(openapi, "/api/v1/invoices/{id}/reject/", "post")
+    assert (reject["required"], reject["properties"]["reason"]["minLength"]) == (["reason"], 1)
+
+
+@pytest.mark.parametrize(
+    ("component", "field", "accepted", "refused"),
+    [
+        ("PaymentInputRequest", "amount", ["12.50", "7", "0.5", ".5"], ["", "-1.00", "1.001", "1" * 13, "."]),
+        ("ItemInputRequest", "quantity", ["1.234", "3"], ["", "1.2345", "-1"]),
+        ("ItemInputRequest", "unit_price", ["999999999999.99"], ["", "1000000000000.00"]),
+        ("InvoiceCreateInputRequest", "total_amount", ["0.00"], [""]),
+    ],
+)
+def test_decimal_inputs_document_a_pattern_that_needs_a_digit_and_respects_the_limits(
+    openapi: dict[str, Any], component: str, field: str, accepted: list[str], refused: list[str]
+) -> None:
+    pattern = re.compile(openapi["components"]["schemas"][component]["properties"][field]["pattern"])
+
+    assert [value for value in accepted if not pattern.search(value)] == []
+    assert [value for value in refused if pattern.search(value)] == []

@@ -263,3 +263,36 @@ def test_of_two_concurrent_approvals_one_wins_and_the_other_gets_409(
     assert sorted(codes) == [200, 409]
     assert InvoiceEvent.objects.filter(invoice=invoice, transition="approve").count() == 1
     assert _status(invoice) == "approved"
+
+
+def test_a_rejection_without_a_reason_is_refused_at_the_edge_and_changes_nothing(owner: Any, approver: Any) -> None:
+    invoice = make_invoice(owner=owner)
+    client_for(owner).post(invoice_url(invoice, "submit"))
+
+    response = client_for(approver).post(invoice_url(invoice, "reject"), {}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["A reason is required to reject an invoice."]}
+    assert _status(invoice) == "pending_approval"
+    assert event_count(invoice) == 2
+
+
+def test_a_rejection_of_an_invisible_invoice_is_a_404_even_without_a_reason(owner: Any, other_user: Any) -> None:
+    invoice = make_invoice(owner=owner)
+
+    response = client_for(other_user).post(invoice_url(invoice, "reject"), {}, format="json")
+
+    assert response.status_code == 404
+
+
+def test_an_unknown_target_status_is_a_400_listing_the_statuses_and_changes_nothing(owner: Any) -> None:
+    invoice = make_invoice(owner=owner)
+
+    response = client_for(owner).patch(invoice_url(invoice, "status"), {"status": "archived"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": ["Unknown status; use one of draft, pending_approval, approved, rejected, sent, overdue, paid, "
+                   "cancelled."]
+    }
+    assert (_status(invoice), event_count(invoice)) == ("draft", 1)
