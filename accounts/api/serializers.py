@@ -33,6 +33,8 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    # The model allows an empty address (an account made in code without one): "an e-mail or empty".
+    email = serializers.EmailField(read_only=True, allow_blank=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -132,7 +132,7 @@ class LogoutApi(AnonymousAuthApi):
         summary="Log out",
         description="Blacklists the refresh token sent. No access token needed: holding the refresh token is enough.",
         request=RefreshTokenInputSerializer,
-        responses={204: None, 400: DETAIL},
+        responses={204: None, 400: VALIDATION_ERROR},
     )
     def post(self, request: Request) -> Response:
         serializer = RefreshTokenInputSerializer(data=request.data)
