@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from invoices import services
 from invoices.models import Customer
 from invoices.tests.factories import make_invoice
+from invoices.tests.pages_support import client_for, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +18,6 @@ pytestmark = pytest.mark.django_db
 def owner_client(client: Client, owner) -> Client:
     client.force_login(owner)
     return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_the_customer_list_shows_only_the_users_customers(owner_client, owner, other_user):
@@ -47,10 +44,8 @@ def test_the_customer_list_searches_by_name_or_email(owner_client, owner):
 
 def test_staff_see_every_customer_with_its_owner(owner, approver):
     services.customer_create(owner=owner, name="Initech")
-    client = Client()
-    client.force_login(approver)
 
-    response = client.get("/customers/")
+    response = client_for(approver).get("/customers/")
 
     assertContains(response, "Initech")
     assertContains(response, "<td>olivia</td>", html=True)
