@@ -117,7 +117,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py's defaults (5 s socket timeout, 100 connections per pool) break
+                # channels_redis: its 5 s blocking pop races the socket timeout and kills
+                # an idle socket's consumer every 5 s, and a burst of connecting or closing
+                # sockets needs a connection each for group_add/group_discard at once.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": env.float("CHANNEL_LAYER_SOCKET_TIMEOUT", default=15.0),
+                        "socket_keepalive": True,
+                        "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
+                    }
+                ],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="billing"),
                 "capacity": 1500,
                 "expiry": 30,

@@ -14,11 +14,13 @@ the worker's message reaches sockets on every web process.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -80,7 +82,9 @@ async def _group_send_all(groups: list[str], layer_message: dict[str, Any]) -> N
 def _publish(groups: list[str], body: dict[str, Any]) -> None:
     if get_channel_layer() is None:
         return
-    async_to_sync(_group_send_all)(groups, {"type": LAYER_MESSAGE_TYPE, "payload": body})
+    # Encoded once here, not once per socket.
+    text = json.dumps(body, cls=DjangoJSONEncoder)
+    async_to_sync(_group_send_all)(groups, {"type": LAYER_MESSAGE_TYPE, "text": text})
 
 
 class ProgressReporter:

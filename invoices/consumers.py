@@ -17,7 +17,7 @@ from invoices.selectors import invoice_get
 
 class InvoiceEventsMixin:
     async def invoice_message(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["payload"])  # type: ignore[attr-defined]
+        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  (JSON, encoded by the publisher)
 
 
 class InvoiceListConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):

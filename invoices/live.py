@@ -14,10 +14,12 @@ invoice; a staff socket joins only the staff group, so it never gets a message t
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 
 from invoices.events import InvoiceMessage
 
@@ -56,5 +58,7 @@ def publish_invoice_message(message: InvoiceMessage) -> None:
     """
     if get_channel_layer() is None:
         return
-    layer_message = {"type": LAYER_MESSAGE_TYPE, "payload": message.as_payload()}
+    # Encoded once here rather than once per socket: a fan-out to a thousand sockets
+    # would otherwise encode the same JSON a thousand times.
+    layer_message = {"type": LAYER_MESSAGE_TYPE, "text": json.dumps(message.as_payload(), cls=DjangoJSONEncoder)}
     async_to_sync(_group_send_all)(message_groups(message), layer_message)

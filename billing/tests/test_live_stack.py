@@ -145,7 +145,18 @@ def live_stack(django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory) -
     }
     queue = f"live-{run}"
     ports = [_free_port(), _free_port()]
-    uvicorn = [sys.executable, "-m", "uvicorn", "billing.asgi:application", "--host", "127.0.0.1", "--lifespan", "off"]
+    uvicorn = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "billing.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--lifespan",
+        "off",
+        "--ws-per-message-deflate",
+        "false",
+    ]
     celery = str(Path(sys.executable).with_name("celery"))
     processes = [
         _start("web1", [*uvicorn, "--port", str(ports[0])], env, logs),

@@ -90,7 +90,13 @@ async def test_staff_are_refused_too_since_progress_is_the_owners_alone(
 
 
 @pytest.mark.parametrize(
-    "path", ["/ws/tasks/00000000-0000-4000-8000-000000000000/", "/ws/tasks/12/", "/ws/batches/00000000-0000-4000-8000-000000000001/", "/ws/batches/x/"]
+    "path",
+    [
+        "/ws/tasks/00000000-0000-4000-8000-000000000000/",
+        "/ws/tasks/12/",
+        "/ws/batches/00000000-0000-4000-8000-000000000001/",
+        "/ws/batches/x/",
+    ],
 )
 async def test_a_missing_task_or_batch_is_closed_with_4404(owner: Any, path: str) -> None:
     await assert_closed_with(await open_socket(owner, path), 4404)

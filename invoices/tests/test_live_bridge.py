@@ -6,14 +6,19 @@ thread of its own as a web request would be, with the real channel layer in betw
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import json
+import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
@@ -23,7 +28,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from billing.errors import Conflict
 from billing.routing import websocket_application
-from invoices import services
+from invoices import live, services
 from invoices.models import InvoiceEvent, InvoiceStatus
 from invoices.tests.factories import advance, item, make_invoice
 
@@ -252,4 +257,31 @@ async def test_the_overdue_sweep_reaches_the_owner(owner: Any, approver: Any) ->
         "mark_overdue",
         None,
     )
+    await socket.disconnect()
+
+
+@pytest.mark.redis
+async def test_an_idle_socket_on_redis_still_hears_events_after_the_layers_blocking_pops(owner: Any) -> None:
+    """channels_redis waits for messages in 5 s blocking pops; a Redis socket timeout that
+    is not longer than that fails the pop and kills the idle socket's consumer."""
+    socket = await listen(owner)
+    await asyncio.sleep(11)
+    await run(make_invoice, owner=owner)
+    assert (await socket.receive_json_from(timeout=3))["type"] == "invoice.created"
+    await socket.disconnect()
+
+
+async def test_events_reach_sockets_while_the_processs_sync_thread_is_busy(owner: Any) -> None:
+    """Forwarding an event must not wait for the one thread a process runs sync code in:
+    behind a slow request (or a thousand sockets each waiting their turn) it would."""
+    socket = await listen(owner)
+    slow_request = asyncio.ensure_future(sync_to_async(time.sleep)(1.5))
+    await asyncio.sleep(0.05)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    text = json.dumps({"type": "invoice.updated", "invoice": {"id": 1}, "event": {"id": 1}})
+    await get_channel_layer().group_send(live.owner_group(owner.pk), {"type": live.LAYER_MESSAGE_TYPE, "text": text})
+    assert await socket.receive_json_from(timeout=1) == json.loads(text)
+    assert loop.time() - started < 0.5
+    await slow_request
     await socket.disconnect()
