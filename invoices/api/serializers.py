@@ -243,6 +243,15 @@ class InvoiceCreateInputSerializer(InvoiceInputSerializer):
         return data
 
 
+class FindQuerySerializer(serializers.Serializer):
+    """`?invoice_number=` of `find`: the CharField also refuses NUL, which PostgreSQL cannot compare."""
+
+    invoice_number = serializers.CharField(
+        max_length=40,  # as long as an invoice number can be
+        error_messages={"required": "This query parameter is required.", "blank": "This query parameter is required."},
+    )
+
+
 class PaymentInputSerializer(serializers.Serializer):
     amount = NumberField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"),

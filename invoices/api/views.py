@@ -35,6 +35,7 @@ from invoices.api.schema import (
     is_plain_id,
 )
 from invoices.api.serializers import (
+    FindQuerySerializer,
     InvoiceCreateInputSerializer,
     InvoiceEventSerializer,
     InvoiceInputSerializer,
@@ -153,7 +154,9 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def find(self, request: Request) -> Response:
         fields = sparse_fields(request.query_params.get("fields"))
-        invoice = selectors.invoice_find(user=request.user, invoice_number=request.query_params.get("invoice_number"))
+        query = FindQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        invoice = selectors.invoice_find(user=request.user, invoice_number=query.validated_data["invoice_number"])
         return self._render(invoice, fields=fields)
 
     # --- one invoice ---------------------------------------------------------------------

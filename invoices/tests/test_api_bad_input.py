@@ -135,3 +135,52 @@ def test_digits_beyond_what_the_columns_hold_are_a_400_and_write_nothing(
     if status_code == 400:
         assert "items" in response.json()
         assert _state() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        (INVOICES, {"search": "a\x00b"}),
+        (INVOICES, {"customer_name": "\x00"}),
+        (INVOICES, {"customer_email": "\x00"}),
+        (INVOICES, {"currency": "\x00"}),
+        (INVOICES, {"ordering": "\x00"}),
+        (INVOICES, {"status": "\x00"}),
+        (f"{INVOICES}find/", {"invoice_number": "INV\x00"}),
+        (f"{INVOICES}export.csv", {"search": "\x00"}),
+        (CUSTOMERS, {"search": "\x00"}),
+        (INVOICES, {"min_amount": "1e400", "max_amount": "-1e400"}),
+        (INVOICES, {"created_after": "0001-01-01", "created_before": "9999-12-31", "due_after": "0001-01-01"}),
+        (INVOICES, {"customer": "9" * 30}),
+        (INVOICES, {"page": "9" * 30, "page_size": "-1"}),
+        (f"{INVOICES}export.csv", {"min_amount": "1e400"}),
+    ],
+)
+def test_extreme_or_nul_query_parameters_are_never_a_server_error(
+    owner: Any, path: str, params: dict[str, str]
+) -> None:
+    # PostgreSQL refuses NUL in text, and numbers and dates have ranges: the query must not reach it with those.
+    make_invoice(owner=owner)
+
+    response = client_for(owner).get(path, params)
+
+    assert response.status_code in (200, 400, 404)
+    assert response.status_code == 200 or "application/json" in response["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "This query parameter is required."),
+        ({"invoice_number": "  "}, "This query parameter is required."),
+        ({"invoice_number": "X" * 41}, "Ensure this field has no more than 40 characters."),
+        ({"invoice_number": "INV\x00"}, "Null characters are not allowed."),
+    ],
+)
+def test_find_refuses_a_missing_overlong_or_nul_number_with_a_400(
+    owner: Any, params: dict[str, str], message: str
+) -> None:
+    response = client_for(owner).get(f"{INVOICES}find/", params)
+
+    assert response.status_code == 400
+    assert response.json() == {"invoice_number": [message]}
