@@ -7,6 +7,7 @@ audit trail and side effects belong to `invoices.services`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -122,7 +123,8 @@ def _total_positive(invoice: Invoice) -> bool:
 
 
 def _past_due(invoice: Invoice) -> bool:
-    return invoice.due_date is not None and invoice.due_date < timezone.localdate()
+    as_of = getattr(invoice, "overdue_as_of", None) or timezone.localdate()
+    return invoice.due_date is not None and invoice.due_date < as_of
 
 
 class InvoiceQuerySet(SoftDeleteQuerySet):
@@ -177,6 +179,8 @@ class Invoice(FSMModelMixin, models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = InvoiceQuerySet.as_manager()
+    # Not a column: the date the overdue sweep judges "past due" by (default: today).
+    overdue_as_of: date | None = None
 
     class Meta:
         ordering = ["-date_created", "-id"]

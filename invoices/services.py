@@ -8,6 +8,7 @@ writes the audit trail and emits its domain event on commit.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from collections.abc import Iterable, Mapping
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from billing.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from invoices import events
 from invoices.currencies import ISO_4217_CODES
 from invoices.models import (
@@ -37,6 +38,8 @@ from invoices.models import (
     PaymentMethod,
 )
 from invoices.money import MAX_AMOUNT, ZERO, format_amount, invoice_totals, line_amounts, quantize
+
+logger = logging.getLogger(__name__)
 
 MAX_ITEMS = 500
 DEFAULT_PAYMENT_TERMS_DAYS = 30
@@ -238,7 +241,15 @@ def _resolve_customer(*, owner: Any, customer_id: int | None, name: str, email: 
         if changed:
             existing.save(update_fields=[*changed, "updated_at"])
         return existing
-    return customer_create(owner=owner, name=name, email=email, address=address)
+    try:
+        return customer_create(owner=owner, name=name, email=email, address=address)
+    except InvalidInput:
+        # Another request made this customer between our look-up and our insert (the
+        # unique index made us wait for it to commit): reuse theirs.
+        existing = Customer.objects.alive().filter(owner=owner, name__iexact=name).first()
+        if existing is None:
+            raise
+        return existing
 
 
 def _copy_customer(invoice: Invoice, customer: Customer, *, email: str = "", address: str = "") -> None:
@@ -506,7 +517,8 @@ def _conflict(invoice: Invoice, actor: Any, detail: str) -> Conflict:
 
 def _run_transition(invoice: Invoice, *, name: str, actor: Any, reason: str = "", system: bool = False) -> InvoiceEvent:
     """Check state, conditions and permission, change the fields, write the event and
-    queue the message. The caller holds the row lock and the transaction."""
+    queue the message. The caller holds the row lock and the transaction. `system`
+    transitions (the overdue sweep) have no person whose permission to check."""
     meta = _transition_meta(invoice, name)
     state = invoice.status
     if not meta.has_transition(state):
@@ -616,12 +628,16 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
     )
     moved = 0
     for invoice_id in candidate_ids:
-        with transaction.atomic():
-            invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
-            if invoice is None or invoice.status != InvoiceStatus.SENT or not invoice.due_date < today:
-                continue
-            _run_transition(invoice, name="mark_overdue", actor=None, system=True)
-            moved += 1
+        try:
+            with transaction.atomic():
+                invoice = Invoice.objects.select_for_update().alive().filter(pk=invoice_id).first()
+                if invoice is None or invoice.status != InvoiceStatus.SENT or not invoice.due_date < today:
+                    continue
+                invoice.overdue_as_of = today  # the transition's condition judges by the sweep's date
+                _run_transition(invoice, name="mark_overdue", actor=None, system=True)
+                moved += 1
+        except DomainError:
+            logger.exception("overdue sweep skipped invoice %s", invoice_id)
     return moved
 
 

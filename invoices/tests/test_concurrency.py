@@ -89,3 +89,12 @@ def test_concurrent_payments_never_overpay(owner, approver) -> None:
     recorded = sum(Payment.objects.filter(invoice=invoice).values_list("amount", flat=True), Decimal("0"))
     assert recorded == invoice.amount_paid <= invoice.total_amount
     assert sum(isinstance(result, Payment) for result in results) == Payment.objects.filter(invoice=invoice).count()
+
+
+def test_two_invoices_for_a_new_customer_at_once_share_one_customer(owner) -> None:
+    from invoices.models import Customer
+
+    results = _race([lambda: make_invoice(owner=owner, customer_name="Brand New Co") for _ in range(2)])
+    assert all(isinstance(result, Invoice) for result in results), results
+    assert Customer.objects.filter(owner=owner, name="Brand New Co").count() == 1
+    assert len({result.customer_id for result in results}) == 1

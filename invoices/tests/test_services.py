@@ -292,3 +292,13 @@ def test_an_update_that_changes_nothing_writes_nothing(owner) -> None:
     unchanged = services.invoice_update(invoice_id=invoice.pk, actor=owner, data={"notes": "Same"})
     assert unchanged.version == invoice.version
     assert not InvoiceEvent.objects.filter(invoice=invoice, kind="updated").exists()
+
+
+def test_overdue_sweep_honours_the_given_today(owner, approver) -> None:
+    today = date.today()
+    invoice = advance(
+        make_invoice(owner=owner, issue_date=today, due_date=today + timedelta(days=5)), to="sent", approver=approver
+    )
+    assert services.invoices_mark_overdue(today=today + timedelta(days=6)) == 1
+    invoice.refresh_from_db()
+    assert invoice.status == "overdue"
