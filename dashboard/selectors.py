@@ -340,8 +340,5 @@ def dashboard_recent_activity(*, user: Any, limit: int = 20) -> list[dict[str, A
     scope = InvoiceEvent.objects.filter(invoice__deleted_at__isnull=True)
     if not user.is_staff:
         scope = scope.filter(owner=user)
-    events = (
-        scope.select_related("invoice", "actor")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    events = scope.select_related("invoice", "actor").order_by("-created_at", "-id")[:limit]
     return [{"event": event_summary(event), "invoice": invoice_summary(event.invoice)} for event in events]
