@@ -66,7 +66,7 @@ def invoice_filter_parameters() -> list[OpenApiParameter]:
 
 
 FIELDS_PARAMETER = OpenApiParameter(
-    "fields", OpenApiTypes.STR, OpenApiParameter.QUERY,
+    "fields", {"type": "string", "minLength": 1}, OpenApiParameter.QUERY,  # empty is a 400: name a field
     description=f"Sparse fields: a comma-separated subset of {', '.join(INVOICE_FIELDS)}.",
 )
 IF_MATCH_PARAMETER = OpenApiParameter(

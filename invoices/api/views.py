@@ -146,7 +146,10 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Find an invoice by number",
         parameters=[
-            OpenApiParameter("invoice_number", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True),
+            OpenApiParameter(
+                "invoice_number", {"type": "string", "minLength": 1, "maxLength": 40}, OpenApiParameter.QUERY,
+                required=True,
+            ),
             FIELDS_PARAMETER,
         ],
         responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},

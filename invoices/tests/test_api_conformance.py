@@ -106,3 +106,14 @@ def test_decimal_inputs_document_a_pattern_that_needs_a_digit_and_respects_the_l
 
     assert [value for value in accepted if not pattern.search(value)] == []
     assert [value for value in refused if pattern.search(value)] == []
+
+
+def _parameter(openapi: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    return next(parameter for parameter in openapi["paths"][path]["get"]["parameters"] if parameter["name"] == name)
+
+
+def test_query_parameters_that_may_not_be_empty_say_so(openapi: dict[str, Any]) -> None:
+    for path in ("/api/v1/invoices/", "/api/v1/invoices/{id}/", "/api/v1/invoices/find/"):
+        assert _parameter(openapi, path, "fields")["schema"] == {"type": "string", "minLength": 1}
+    number = _parameter(openapi, "/api/v1/invoices/find/", "invoice_number")
+    assert (number["required"], number["schema"]) == (True, {"type": "string", "minLength": 1, "maxLength": 40})
