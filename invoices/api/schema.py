@@ -65,8 +65,12 @@ def invoice_filter_parameters() -> list[OpenApiParameter]:
     return parameters
 
 
+_FIELD_NAME = "(?:" + "|".join(INVOICE_FIELDS) + ")"
 FIELDS_PARAMETER = OpenApiParameter(
-    "fields", {"type": "string", "minLength": 1}, OpenApiParameter.QUERY,  # empty is a 400: name a field
+    "fields",
+    # What `sparse_fields` takes: known names between commas, blanks ignored, at least one name.
+    {"type": "string", "minLength": 1, "pattern": rf"^[\s,]*{_FIELD_NAME}(?:\s*,[\s,]*{_FIELD_NAME})*[\s,]*$"},
+    OpenApiParameter.QUERY,
     description=f"Sparse fields: a comma-separated subset of {', '.join(INVOICE_FIELDS)}.",
 )
 IF_MATCH_PARAMETER = OpenApiParameter(
