@@ -71,21 +71,32 @@ class CustomerFilterSet(django_filters.FilterSet):
         parameters=[
             OpenApiParameter("search", OpenApiTypes.STR, description="Part of the name or e-mail."),
             OpenApiParameter(
-                "ordering", OpenApiTypes.STR,
+                "ordering",
+                OpenApiTypes.STR,
                 description=f"One of {', '.join(CUSTOMER_ORDERING_FIELDS)}; '-' for descending. Default name.",
             ),
         ],
         responses={200: CustomerSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
     create=extend_schema(summary="Create a customer", responses={201: CustomerSerializer, 400: BAD_REQUEST}),
-    retrieve=extend_schema(summary="Read a customer", parameters=[CUSTOMER_ID],
-                           responses={200: CustomerSerializer, 404: CUSTOMER_NOT_FOUND}),
-    update=extend_schema(summary="Replace a customer's details", parameters=[CUSTOMER_ID],
-                         responses={200: CustomerSerializer, 400: BAD_REQUEST, 404: CUSTOMER_NOT_FOUND}),
-    partial_update=extend_schema(summary="Change a customer's details", parameters=[CUSTOMER_ID],
-                                 responses={200: CustomerSerializer, 400: BAD_REQUEST, 404: CUSTOMER_NOT_FOUND}),
-    destroy=extend_schema(summary="Delete a customer (soft)", parameters=[CUSTOMER_ID],
-                          responses={204: None, 404: CUSTOMER_NOT_FOUND}),
+    retrieve=extend_schema(
+        summary="Read a customer",
+        parameters=[CUSTOMER_ID],
+        responses={200: CustomerSerializer, 404: CUSTOMER_NOT_FOUND},
+    ),
+    update=extend_schema(
+        summary="Replace a customer's details",
+        parameters=[CUSTOMER_ID],
+        responses={200: CustomerSerializer, 400: BAD_REQUEST, 404: CUSTOMER_NOT_FOUND},
+    ),
+    partial_update=extend_schema(
+        summary="Change a customer's details",
+        parameters=[CUSTOMER_ID],
+        responses={200: CustomerSerializer, 400: BAD_REQUEST, 404: CUSTOMER_NOT_FOUND},
+    ),
+    destroy=extend_schema(
+        summary="Delete a customer (soft)", parameters=[CUSTOMER_ID], responses={204: None, 404: CUSTOMER_NOT_FOUND}
+    ),
 )
 class CustomerViewSet(viewsets.GenericViewSet):
     serializer_class = CustomerSerializer

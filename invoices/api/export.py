@@ -28,8 +28,21 @@ from invoices.models import Invoice
 from invoices.money import format_amount
 
 CSV_COLUMNS = (
-    "id", "invoice_number", "status", "customer_name", "customer_email", "currency", "issue_date", "due_date",
-    "date_created", "subtotal", "tax_amount", "total_amount", "amount_paid", "balance_due", "owner",
+    "id",
+    "invoice_number",
+    "status",
+    "customer_name",
+    "customer_email",
+    "currency",
+    "issue_date",
+    "due_date",
+    "date_created",
+    "subtotal",
+    "tax_amount",
+    "total_amount",
+    "amount_paid",
+    "balance_due",
+    "owner",
 )
 CHUNK_SIZE = 500
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).

@@ -60,8 +60,9 @@ def invoice_filter_parameters() -> list[OpenApiParameter]:
     for name, item in InvoiceFilterSet.base_filters.items():
         description = _DESCRIPTIONS.get(name) or str(item.extra.get("help_text") or item.label or name)
         enum = ["asc", "desc"] if name == "sort_order" else None
-        parameters.append(OpenApiParameter(name, _type_of(item), OpenApiParameter.QUERY, description=description,
-                                           enum=enum))
+        parameters.append(
+            OpenApiParameter(name, _type_of(item), OpenApiParameter.QUERY, description=description, enum=enum)
+        )
     return parameters
 
 
@@ -74,11 +75,15 @@ FIELDS_PARAMETER = OpenApiParameter(
     description=f"Sparse fields: a comma-separated subset of {', '.join(INVOICE_FIELDS)}.",
 )
 IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
     description="The ETag last read; the write is refused with 412 if the invoice changed since.",
 )
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
     description="Retry safely: the same key and body replay the first response; another body gets 422.",
 )
 
@@ -109,7 +114,8 @@ class NumberFieldExtension(OpenApiSerializerFieldExtension):
         schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
         if schema.get("type") == "string":
             schema["pattern"] = decimal_pattern(
-                whole_digits=field.max_whole_digits, decimal_places=field.decimal_places,
+                whole_digits=field.max_whole_digits,
+                decimal_places=field.decimal_places,
                 signed=field.min_value is None or field.min_value < 0,
             )
         return schema

@@ -20,10 +20,34 @@ from invoices.money import ZERO, format_amount
 from invoices.services import MAX_ITEMS
 
 INVOICE_FIELDS = (
-    "id", "invoice_number", "status", "customer", "customer_name", "customer_email", "customer_address",
-    "currency", "issue_date", "due_date", "date_created", "updated_at", "notes", "items", "subtotal",
-    "tax_amount", "total_amount", "amount_paid", "balance_due", "owner", "available_transitions",
-    "submitted_at", "approved_at", "approved_by", "sent_at", "paid_at", "cancelled_at", "rejection_reason",
+    "id",
+    "invoice_number",
+    "status",
+    "customer",
+    "customer_name",
+    "customer_email",
+    "customer_address",
+    "currency",
+    "issue_date",
+    "due_date",
+    "date_created",
+    "updated_at",
+    "notes",
+    "items",
+    "subtotal",
+    "tax_amount",
+    "total_amount",
+    "amount_paid",
+    "balance_due",
+    "owner",
+    "available_transitions",
+    "submitted_at",
+    "approved_at",
+    "approved_by",
+    "sent_at",
+    "paid_at",
+    "cancelled_at",
+    "rejection_reason",
     "source",
 )
 
@@ -61,8 +85,16 @@ class CustomerSummarySerializer(serializers.ModelSerializer):
 class LineItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = LineItem
-        fields = ("id", "line_number", "description", "quantity", "unit_price", "discount_percent", "tax_rate",
-                  "line_total")
+        fields = (
+            "id",
+            "line_number",
+            "description",
+            "quantity",
+            "unit_price",
+            "discount_percent",
+            "tax_rate",
+            "line_total",
+        )
         read_only_fields = fields
 
 
@@ -174,15 +206,14 @@ class NumberField(serializers.DecimalField):
 class ItemInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=500)
     quantity = NumberField(
-        max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
+        max_digits=14,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
         error_messages={"min_value": "Quantity must be greater than zero."},
     )
     unit_price = NumberField(max_digits=14, decimal_places=2, min_value=ZERO)
-    discount_percent = NumberField(
-        max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO
-    )
-    tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100),
-                                        default=ZERO)
+    discount_percent = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
+    tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
 
 
 class ItemListField(serializers.ListField):
@@ -209,7 +240,8 @@ class InvoiceInputSerializer(serializers.Serializer):
     customer_address = serializers.CharField(required=False, allow_blank=True)
     invoice_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     currency = serializers.RegexField(
-        r"^[A-Za-z]{3}$", required=False,
+        r"^[A-Za-z]{3}$",
+        required=False,
         error_messages={"invalid": "Use a three-letter ISO 4217 currency code such as USD or EUR."},
     )
     issue_date = serializers.DateField(required=False)
@@ -254,7 +286,9 @@ class FindQuerySerializer(serializers.Serializer):
 
 class PaymentInputSerializer(serializers.Serializer):
     amount = NumberField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
         error_messages={"min_value": "Amount must be greater than zero."},
     )
     paid_at = serializers.DateTimeField(required=False)
@@ -276,11 +310,13 @@ class RejectInputSerializer(serializers.Serializer):
 
 class StatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=InvoiceStatus.choices, help_text="The status to reach.",
+        choices=InvoiceStatus.choices,
+        help_text="The status to reach.",
         error_messages={"invalid_choice": f"Unknown status; use one of {', '.join(InvoiceStatus.values)}."},
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
-                                   help_text="Needed when the way there is a rejection.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed when the way there is a rejection."
+    )
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -293,4 +329,3 @@ class ConflictSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-

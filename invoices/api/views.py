@@ -57,8 +57,11 @@ TRANSITION_RESPONSES = {200: InvoiceSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 
 def _transition_schema(name: str, description: str, request: Any = None, *, bad_request: bool = False) -> Any:
     responses = {**TRANSITION_RESPONSES, 400: BAD_REQUEST} if bad_request else TRANSITION_RESPONSES
     return extend_schema(
-        summary=f"{name.capitalize()} the invoice", description=description,
-        parameters=[INVOICE_ID], request=request, responses=responses,
+        summary=f"{name.capitalize()} the invoice",
+        description=description,
+        parameters=[INVOICE_ID],
+        request=request,
+        responses=responses,
     )
 
 
@@ -77,7 +80,8 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
         responses={201: InvoiceSerializer, 400: BAD_REQUEST, 422: KEY_REUSED},
     ),
     retrieve=extend_schema(
-        summary="Read an invoice", parameters=[INVOICE_ID, FIELDS_PARAMETER],
+        summary="Read an invoice",
+        parameters=[INVOICE_ID, FIELDS_PARAMETER],
         responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     partial_update=extend_schema(
@@ -85,11 +89,11 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
         description="`items`, when given, replace every line. `status` is refused: use the transitions.",
         parameters=[INVOICE_ID, IF_MATCH_PARAMETER],
         request=InvoiceInputSerializer,
-        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT,
-                   412: PRECONDITION_FAILED},
+        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT, 412: PRECONDITION_FAILED},
     ),
     destroy=extend_schema(
-        summary="Delete a draft or cancelled invoice (soft)", parameters=[INVOICE_ID],
+        summary="Delete a draft or cancelled invoice (soft)",
+        parameters=[INVOICE_ID],
         responses={204: None, 404: NOT_FOUND, 409: CONFLICT},
     ),
 )
@@ -147,7 +151,9 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         summary="Find an invoice by number",
         parameters=[
             OpenApiParameter(
-                "invoice_number", {"type": "string", "minLength": 1, "maxLength": 40}, OpenApiParameter.QUERY,
+                "invoice_number",
+                {"type": "string", "minLength": 1, "maxLength": 40},
+                OpenApiParameter.QUERY,
                 required=True,
             ),
             FIELDS_PARAMETER,
@@ -173,7 +179,9 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         serializer = InvoiceInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.invoice_update(
-            invoice_id=invoice.pk, actor=request.user, if_match=request.headers.get("If-Match"),
+            invoice_id=invoice.pk,
+            actor=request.user,
+            if_match=request.headers.get("If-Match"),
             **serializer.service_arguments(),
         )
         return self._fresh(invoice.pk)
@@ -195,8 +203,12 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     def approve(self, request: Request, pk: str) -> Response:
         return self._transition(pk, "approve")
 
-    @_transition_schema("reject", "Approvers only, never on their own invoice; a reason is required.",
-                        request=RejectInputSerializer, bad_request=True)
+    @_transition_schema(
+        "reject",
+        "Approvers only, never on their own invoice; a reason is required.",
+        request=RejectInputSerializer,
+        bad_request=True,
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         self._visible(pk)  # someone else's invoice is a 404 whatever the body says
@@ -222,7 +234,8 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Move the invoice to a status",
         description="Runs the transition that leads from the current status to the one given, or 409.",
-        parameters=[INVOICE_ID], request=StatusInputSerializer,
+        parameters=[INVOICE_ID],
+        request=StatusInputSerializer,
         responses={**TRANSITION_RESPONSES, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["patch"], url_path="status", url_name="status")
@@ -237,7 +250,8 @@ class InvoiceViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Pay the whole balance",
-        parameters=[INVOICE_ID, IDEMPOTENCY_KEY_PARAMETER], request=PayInputSerializer,
+        parameters=[INVOICE_ID, IDEMPOTENCY_KEY_PARAMETER],
+        request=PayInputSerializer,
         responses={**TRANSITION_RESPONSES, 400: BAD_REQUEST, 422: KEY_REUSED},
     )
     @action(detail=True, methods=["post"])
@@ -252,15 +266,27 @@ class InvoiceViewSet(viewsets.GenericViewSet):
 
         return idempotent_response(request=request, scope=f"invoices:{invoice.pk}:pay", handler=write)
 
-    @extend_schema(methods=["GET"], summary="List the invoice's payments", parameters=[INVOICE_ID],
-                   responses={200: PaymentSerializer(many=True), 404: NOT_FOUND})
     @extend_schema(
-        methods=["POST"], summary="Record a payment",
+        methods=["GET"],
+        summary="List the invoice's payments",
+        parameters=[INVOICE_ID],
+        responses={200: PaymentSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a payment",
         description="Only on sent or overdue invoices; more than the balance is a 400; the invoice is paid when "
         "the balance reaches zero.",
-        parameters=[INVOICE_ID, IDEMPOTENCY_KEY_PARAMETER], request=PaymentInputSerializer,
-        responses={201: PaymentSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT,
-                   422: KEY_REUSED},
+        parameters=[INVOICE_ID, IDEMPOTENCY_KEY_PARAMETER],
+        request=PaymentInputSerializer,
+        responses={
+            201: PaymentSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            422: KEY_REUSED,
+        },
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def payments(self, request: Request, pk: str) -> Response:
@@ -278,15 +304,19 @@ class InvoiceViewSet(viewsets.GenericViewSet):
 
     # --- the record ----------------------------------------------------------------------
 
-    @extend_schema(summary="The audit trail, oldest first", parameters=[INVOICE_ID],
-                   responses={200: InvoiceEventSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The audit trail, oldest first",
+        parameters=[INVOICE_ID],
+        responses={200: InvoiceEventSerializer(many=True), 404: NOT_FOUND},
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, pk: str) -> Response:
         invoice = self._visible(pk)
         return Response(InvoiceEventSerializer(selectors.invoice_event_list(invoice=invoice), many=True).data)
 
     @extend_schema(
-        summary="The invoice as a PDF", parameters=[INVOICE_ID],
+        summary="The invoice as a PDF",
+        parameters=[INVOICE_ID],
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptNegotiation)

@@ -23,11 +23,21 @@ def invoice_url(invoice: Invoice | int, action: str = "") -> str:
     return f"{INVOICES}{pk}/{action + '/' if action else ''}"
 
 
-def line(description: str = "Consulting", quantity: str = "1", unit_price: str = "100.00",
-         discount_percent: str = "0", tax_rate: str = "0") -> dict[str, str]:
+def line(
+    description: str = "Consulting",
+    quantity: str = "1",
+    unit_price: str = "100.00",
+    discount_percent: str = "0",
+    tax_rate: str = "0",
+) -> dict[str, str]:
     """One line item as a client sends it: numbers as strings."""
-    return {"description": description, "quantity": quantity, "unit_price": unit_price,
-            "discount_percent": discount_percent, "tax_rate": tax_rate}
+    return {
+        "description": description,
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "discount_percent": discount_percent,
+        "tax_rate": tax_rate,
+    }
 
 
 def invoice_body(**overrides: Any) -> dict[str, Any]:

@@ -48,8 +48,15 @@ def _invoice_in(state: str, owner: Any, approver: Any) -> Invoice:
 
 def _snapshot(invoice: Invoice) -> tuple[Any, ...]:
     invoice.refresh_from_db()
-    return (invoice.status, invoice.version, invoice.notes, invoice.amount_paid, invoice.deleted_at,
-            InvoiceEvent.objects.filter(invoice=invoice).count(), Payment.objects.filter(invoice=invoice).count())
+    return (
+        invoice.status,
+        invoice.version,
+        invoice.notes,
+        invoice.amount_paid,
+        invoice.deleted_at,
+        InvoiceEvent.objects.filter(invoice=invoice).count(),
+        Payment.objects.filter(invoice=invoice).count(),
+    )
 
 
 @pytest.mark.parametrize(("method", "action", "body", "state"), INVOICE_ENDPOINTS)
@@ -127,8 +134,9 @@ def test_an_invoice_cannot_be_moved_onto_another_users_customer(owner: Any, othe
     invoice = make_invoice(owner=owner)
     theirs = make_invoice(owner=other_user, customer_name="Their Co").customer
 
-    response = client_for(owner).patch(invoice_url(invoice), {"customer_id": theirs.pk, "items": [line()]},
-                                       format="json")
+    response = client_for(owner).patch(
+        invoice_url(invoice), {"customer_id": theirs.pk, "items": [line()]}, format="json"
+    )
 
     assert response.status_code == 400
     invoice.refresh_from_db()

@@ -24,8 +24,14 @@ def _create(user: Any, name: str, **fields: str) -> dict[str, Any]:
 def test_creating_a_customer_returns_every_field(owner: Any) -> None:
     response = client_for(owner).post(
         CUSTOMERS,
-        {"name": "  Acme Ltd ", "email": "ap@acme.example", "address": "1 Road", "phone": "+44 1",
-         "tax_id": "GB123", "notes": "Net 30"},
+        {
+            "name": "  Acme Ltd ",
+            "email": "ap@acme.example",
+            "address": "1 Road",
+            "phone": "+44 1",
+            "tax_id": "GB123",
+            "notes": "Net 30",
+        },
         format="json",
     )
 

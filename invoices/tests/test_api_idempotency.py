@@ -90,8 +90,9 @@ def test_a_retried_payment_is_recorded_once(owner: Any, approver: Any) -> None:
 
     first = client.post(invoice_url(invoice, "payments"), body, format="json", HTTP_IDEMPOTENCY_KEY="pay-30")
     second = client.post(invoice_url(invoice, "payments"), body, format="json", HTTP_IDEMPOTENCY_KEY="pay-30")
-    other = client.post(invoice_url(invoice, "payments"), {"amount": "31.00"}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="pay-30")
+    other = client.post(
+        invoice_url(invoice, "payments"), {"amount": "31.00"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-30"
+    )
 
     assert (first.status_code, second.status_code, other.status_code) == (201, 201, 422)
     assert second.json() == first.json()

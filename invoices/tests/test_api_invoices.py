@@ -17,10 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creating_an_invoice_returns_a_draft_with_every_field_and_server_computed_money(owner: Any) -> None:
-    body = invoice_body(items=[
-        line("Design", quantity="2", unit_price="50.00", discount_percent="10", tax_rate="20"),
-        line("Travel", quantity="3", unit_price="33.33"),
-    ])
+    body = invoice_body(
+        items=[
+            line("Design", quantity="2", unit_price="50.00", discount_percent="10", tax_rate="20"),
+            line("Travel", quantity="3", unit_price="33.33"),
+        ]
+    )
 
     response = client_for(owner).post(INVOICES, body, format="json")
 
@@ -36,10 +38,19 @@ def test_creating_an_invoice_returns_a_draft_with_every_field_and_server_compute
     assert (data["subtotal"], data["tax_amount"], data["total_amount"]) == ("189.99", "18.00", "207.99")
     assert (data["amount_paid"], data["balance_due"]) == ("0.00", "207.99")
     assert [(i["line_number"], i["description"], i["line_total"]) for i in data["items"]] == [
-        (1, "Design", "90.00"), (2, "Travel", "99.99"),
+        (1, "Design", "90.00"),
+        (2, "Travel", "99.99"),
     ]
-    assert set(data["items"][0]) == {"id", "line_number", "description", "quantity", "unit_price",
-                                     "discount_percent", "tax_rate", "line_total"}
+    assert set(data["items"][0]) == {
+        "id",
+        "line_number",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+        "line_total",
+    }
     customer = Customer.objects.get()
     assert data["customer"] == {"id": customer.pk, "name": "Acme Ltd", "email": "billing@acme.example"}
     assert (data["customer_name"], data["customer_email"]) == ("Acme Ltd", "billing@acme.example")
@@ -64,9 +75,15 @@ def test_a_given_invoice_number_is_kept_and_may_not_repeat_for_the_same_owner(ow
 
 
 def test_an_own_customer_can_be_given_by_id_and_its_details_are_copied(owner: Any) -> None:
-    customer = client_for(owner).post(
-        "/api/v1/customers/", {"name": "Globex", "email": "ap@globex.example", "address": "1 Main St"}, format="json"
-    ).json()
+    customer = (
+        client_for(owner)
+        .post(
+            "/api/v1/customers/",
+            {"name": "Globex", "email": "ap@globex.example", "address": "1 Main St"},
+            format="json",
+        )
+        .json()
+    )
 
     body = invoice_body(customer_id=customer["id"])
     del body["customer_name"], body["customer_email"]
@@ -76,7 +93,9 @@ def test_an_own_customer_can_be_given_by_id_and_its_details_are_copied(owner: An
     data = response.json()
     assert data["customer"]["id"] == customer["id"]
     assert (data["customer_name"], data["customer_email"], data["customer_address"]) == (
-        "Globex", "ap@globex.example", "1 Main St",
+        "Globex",
+        "ap@globex.example",
+        "1 Main St",
     )
 
 
@@ -185,7 +204,8 @@ def test_patch_edits_a_draft_replaces_its_items_and_returns_a_new_etag(owner: An
     response = client.patch(
         invoice_url(invoice),
         {"notes": "Thanks!", "currency": "gbp", "items": [line("New A", "1", "10.00"), line("New B", "2", "2.50")]},
-        format="json", HTTP_IF_MATCH=etag,
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
 
     assert response.status_code == 200, response.data
@@ -312,8 +332,9 @@ def test_sparse_fields_narrow_the_list_the_detail_and_find(owner: Any) -> None:
 
     listed = client.get(INVOICES, {"fields": "id,invoice_number,total_amount"}).json()["results"]
     detail = client.get(invoice_url(invoice), {"fields": "id, invoice_number,total_amount"}).json()
-    found = client.get(f"{INVOICES}find/", {"invoice_number": invoice.invoice_number,
-                                             "fields": "id,invoice_number,total_amount"}).json()
+    found = client.get(
+        f"{INVOICES}find/", {"invoice_number": invoice.invoice_number, "fields": "id,invoice_number,total_amount"}
+    ).json()
 
     assert listed == [{"id": invoice.pk, "invoice_number": invoice.invoice_number, "total_amount": "100.00"}]
     assert set(detail) == wanted

@@ -61,7 +61,9 @@ def test_the_invoice_is_paid_when_the_balance_reaches_zero(owner: Any, sent_invo
     assert sent_invoice.paid_at is not None
     assert sent_invoice.amount_paid == Decimal("120.00")
     assert list(sent_invoice.events.values_list("kind", "transition")[4:]) == [
-        ("payment", ""), ("payment", ""), ("transition", "pay"),
+        ("payment", ""),
+        ("payment", ""),
+        ("transition", "pay"),
     ]
 
 

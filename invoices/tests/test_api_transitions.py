@@ -31,8 +31,10 @@ def test_an_invoice_lives_its_whole_life_through_the_api(owner: Any, approver: A
     rejected = theirs.post(url + "reject/", {"reason": "Wrong rate"}, format="json").json()
     assert (rejected["status"], rejected["rejection_reason"]) == ("rejected", "Wrong rate")
     assert mine.post(url + "revise/").json()["status"] == "draft"
-    assert mine.patch(url, {"items": [line("Work", "10", "12.00", tax_rate="20")]}, format="json").json()[
-        "total_amount"] == "144.00"
+    assert (
+        mine.patch(url, {"items": [line("Work", "10", "12.00", tax_rate="20")]}, format="json").json()["total_amount"]
+        == "144.00"
+    )
     assert mine.post(url + "submit/").json()["status"] == "pending_approval"
     approved = theirs.post(url + "approve/").json()
     assert approved["status"] == "approved"
@@ -76,8 +78,7 @@ def test_events_are_listed_oldest_first_with_their_full_shape(owner: Any, approv
     rejection = trail[-1]
     assert set(rejection) == {"id", "kind", "transition", "from_status", "to_status", "actor", "reason", "data", "at"}
     assert rejection["actor"] == {"id": approver.pk, "username": approver.username}
-    assert (rejection["kind"], rejection["transition"], rejection["reason"]) == ("transition", "reject",
-                                                                                 "No PO number")
+    assert (rejection["kind"], rejection["transition"], rejection["reason"]) == ("transition", "reject", "No PO number")
     assert trail[0]["data"] == {"total_amount": "100.00", "items": 1}
 
 
@@ -182,21 +183,25 @@ def test_cancel_works_from_sent_and_paid_is_terminal(owner: Any, approver: Any) 
     assert cancelled.json()["status"] == "cancelled"
     assert cancelled.json()["cancelled_at"] is not None
     assert refused.status_code == 409
-    assert refused.json() == {"detail": "Cannot cancel an invoice that is paid.", "status": "paid",
-                              "available_transitions": []}
+    assert refused.json() == {
+        "detail": "Cannot cancel an invoice that is paid.",
+        "status": "paid",
+        "available_transitions": [],
+    }
 
 
 def test_patch_status_runs_the_transition_that_leads_there(owner: Any, approver: Any) -> None:
     invoice = make_invoice(owner=owner)
 
-    submitted = client_for(owner).patch(invoice_url(invoice, "status"), {"status": "pending_approval"},
-                                        format="json")
+    submitted = client_for(owner).patch(invoice_url(invoice, "status"), {"status": "pending_approval"}, format="json")
     approved = client_for(approver).patch(invoice_url(invoice, "status"), {"status": "approved"}, format="json")
 
     assert (submitted.status_code, submitted.json()["status"]) == (200, "pending_approval")
     assert (approved.status_code, approved.json()["status"]) == (200, "approved")
     assert list(InvoiceEvent.objects.filter(invoice=invoice).values_list("transition", flat=True)) == [
-        "", "submit", "approve",
+        "",
+        "submit",
+        "approve",
     ]
 
 
@@ -292,7 +297,8 @@ def test_an_unknown_target_status_is_a_400_listing_the_statuses_and_changes_noth
 
     assert response.status_code == 400
     assert response.json() == {
-        "status": ["Unknown status; use one of draft, pending_approval, approved, rejected, sent, overdue, paid, "
-                   "cancelled."]
+        "status": [
+            "Unknown status; use one of draft, pending_approval, approved, rejected, sent, overdue, paid, cancelled."
+        ]
     }
     assert (_status(invoice), event_count(invoice)) == ("draft", 1)
