@@ -131,3 +131,14 @@ class WholeBodyOnPatchExtension(OpenApiSerializerExtension):
         whole = copy.copy(self.target)
         whole.partial = False
         return auto_schema._map_basic_serializer(whole, direction)
+
+
+class SparseInvoiceExtension(OpenApiSerializerExtension):
+    """Reads that take `fields=` may send any subset of the invoice: no field is required."""
+
+    target_class = "invoices.api.serializers.SparseInvoiceSerializer"
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema.pop("required", None)
+        return schema

@@ -132,6 +132,14 @@ class InvoiceSerializer(serializers.ModelSerializer):
         return selectors.invoice_available_transitions(invoice=invoice, user=getattr(request, "user", None))
 
 
+class SparseInvoiceSerializer(InvoiceSerializer):
+    """An invoice as the reads that take `fields=` send it: every field, or the subset asked for.
+
+    The output is `InvoiceSerializer`'s; the OpenAPI document lists no field as required
+    here (see `invoices.api.schema.SparseInvoiceExtension`), since `fields=id` sends only `id`.
+    """
+
+
 class PaymentSerializer(serializers.ModelSerializer):
     recorded_by = UserSummarySerializer(read_only=True, allow_null=True)
 

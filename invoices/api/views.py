@@ -44,6 +44,7 @@ from invoices.api.serializers import (
     PaymentInputSerializer,
     PaymentSerializer,
     RejectInputSerializer,
+    SparseInvoiceSerializer,
     StatusInputSerializer,
     sparse_fields,
 )
@@ -71,7 +72,7 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
         description="Own invoices (staff: everyone's), filtered and ordered; bad filter values are a 400 naming "
         "the filter.",
         parameters=[*invoice_filter_parameters(), FIELDS_PARAMETER],
-        responses={200: InvoiceSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
+        responses={200: SparseInvoiceSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
     create=extend_schema(
         summary="Create a draft invoice",
@@ -82,7 +83,7 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
     retrieve=extend_schema(
         summary="Read an invoice",
         parameters=[INVOICE_ID, FIELDS_PARAMETER],
-        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={200: SparseInvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     partial_update=extend_schema(
         summary="Edit a draft invoice",
@@ -115,7 +116,8 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     # --- helpers -------------------------------------------------------------------------
 
     def _render(self, invoice: Invoice, *, fields: list[str] | None = None, code: int = 200) -> Response:
-        serializer = InvoiceSerializer(invoice, context={**self.get_serializer_context(), "fields": fields})
+        serializer_class = InvoiceSerializer if fields is None else SparseInvoiceSerializer
+        serializer = serializer_class(invoice, context={**self.get_serializer_context(), "fields": fields})
         return Response(serializer.data, status=code, headers={"ETag": invoice.etag})
 
     def _visible(self, pk: Any) -> Invoice:
@@ -135,7 +137,8 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         fields = sparse_fields(request.query_params.get("fields"))
         queryset = selectors.invoice_list(user=request.user, filters=request.query_params)
         page = self.paginate_queryset(queryset)
-        serializer = InvoiceSerializer(page, many=True, context={**self.get_serializer_context(), "fields": fields})
+        context = {**self.get_serializer_context(), "fields": fields}
+        serializer = SparseInvoiceSerializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
 
     def create(self, request: Request) -> Response:
@@ -158,7 +161,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
             ),
             FIELDS_PARAMETER,
         ],
-        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={200: SparseInvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     @action(detail=False, methods=["get"])
     def find(self, request: Request) -> Response:

@@ -50,7 +50,7 @@ def test_an_invoice_whose_customer_has_no_email_matches_the_invoice_schema(owner
 
     assert_matches(openapi, "Invoice", created.json())
     assert_matches(openapi, "Invoice", client.get(invoice_url(created.json()["id"])).json())
-    assert_matches(openapi, "PaginatedInvoiceList", client.get(INVOICES).json())
+    assert_matches(openapi, "PaginatedSparseInvoiceList", client.get(INVOICES).json())
     assert_matches(openapi, "PaginatedCustomerList", client.get(CUSTOMERS).json())
 
 
@@ -126,3 +126,27 @@ def test_the_fields_parameter_documents_exactly_the_lists_the_server_takes(opena
 
     assert [value for value in accepted if not pattern.search(value)] == []
     assert [value for value in refused if pattern.search(value)] == []
+
+
+def _documented_answer(openapi: dict[str, Any], path: str, status: str = "200") -> dict[str, Any]:
+    return openapi["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+
+
+@pytest.mark.parametrize("fields", ["id", "id,total_amount,customer", None])
+def test_sparse_and_full_reads_match_what_the_list_detail_and_find_document(
+    owner: Any, openapi: dict[str, Any], fields: str | None
+) -> None:
+    invoice = make_invoice(owner=owner)
+    client = client_for(owner)
+    query = {"fields": fields} if fields else {}
+    reads = [
+        ("/api/v1/invoices/", client.get(INVOICES, query)),
+        ("/api/v1/invoices/{id}/", client.get(invoice_url(invoice), query)),
+        ("/api/v1/invoices/find/", client.get(f"{INVOICES}find/", {**query, "invoice_number": invoice.invoice_number})),
+    ]
+
+    for path, response in reads:
+        assert response.status_code == 200
+        schema = {**_documented_answer(openapi, path), "components": _as_json_schema(openapi["components"])}
+        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        assert [error.message for error in validator.iter_errors(response.json())] == [], path

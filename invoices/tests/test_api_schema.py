@@ -43,7 +43,9 @@ def test_the_invoice_list_documents_every_filter_and_the_pages(
     listed = paths["/api/v1/invoices/"]["get"]
 
     assert set(InvoiceFilterSet.base_filters) | {"page", "page_size", "fields"} == _parameters(listed)
-    assert listed["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedInvoiceList")
+    assert listed["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "PaginatedSparseInvoiceList"
+    )
     assert set(InvoiceFilterSet.base_filters) <= _parameters(paths["/api/v1/invoices/export.csv"]["get"])
     assert "text/csv" in paths["/api/v1/invoices/export.csv"]["get"]["responses"]["200"]["content"]
 
