@@ -47,11 +47,11 @@ def _type_of(item: django_filters.Filter) -> OpenApiTypes:
 
 
 def is_plain_id(value: str | None) -> bool:
-    """An id in a URL is ASCII digits only (or absent, on collection routes).
+    """An id in a URL is ASCII digits without a leading zero (or absent, on collection routes).
 
-    `int()` would also take " 5", "5_0" or Arabic-Indic digits, giving one row many URLs.
+    `int()` would also take " 5", "+5", "05" or Arabic-Indic digits, giving one row many URLs.
     """
-    return value is None or (value.isascii() and value.isdigit())
+    return value is None or (value.isascii() and value.isdigit() and not value.startswith("0"))
 
 
 def invoice_filter_parameters() -> list[OpenApiParameter]:

@@ -184,3 +184,14 @@ def test_find_refuses_a_missing_overlong_or_nul_number_with_a_400(
 
     assert response.status_code == 400
     assert response.json() == {"invoice_number": [message]}
+
+
+def test_an_invoice_is_not_reachable_under_other_spellings_of_its_id(owner: Any) -> None:
+    invoice = make_invoice(owner=owner)
+    arabic_indic = str(invoice.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    client = client_for(owner)
+
+    assert client.get(invoice_url(invoice)).status_code == 200
+    for spelling in (f"%20{invoice.pk}", f"+{invoice.pk}", f"0{invoice.pk}", f"{invoice.pk}.0", arabic_indic):
+        response = client.get(f"{INVOICES}{spelling}/")
+        assert (response.status_code, response.json()) == (404, {"detail": "No invoice matches the given id."})
