@@ -155,7 +155,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         parameters=[
             OpenApiParameter(
                 "invoice_number",
-                {"type": "string", "minLength": 1, "maxLength": 40},
+                {"type": "string", "minLength": 1, "maxLength": 40, "pattern": r"\S"},  # blank after trimming: 400
                 OpenApiParameter.QUERY,
                 required=True,
             ),

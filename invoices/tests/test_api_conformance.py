@@ -116,7 +116,8 @@ def test_query_parameters_that_may_not_be_empty_say_so(openapi: dict[str, Any]) 
     for path in ("/api/v1/invoices/", "/api/v1/invoices/{id}/", "/api/v1/invoices/find/"):
         assert _parameter(openapi, path, "fields")["schema"]["minLength"] == 1
     number = _parameter(openapi, "/api/v1/invoices/find/", "invoice_number")
-    assert (number["required"], number["schema"]) == (True, {"type": "string", "minLength": 1, "maxLength": 40})
+    expected = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": r"\S"}
+    assert (number["required"], number["schema"]) == (True, expected)
 
 
 def test_the_fields_parameter_documents_exactly_the_lists_the_server_takes(openapi: dict[str, Any]) -> None:
