@@ -1,0 +1,206 @@
+"""Invoices: creation, editing of drafts and soft deletion."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from billing.errors import Conflict, InvalidInput, PreconditionFailed
+from invoices import events
+from invoices.currencies import ISO_4217_CODES
+from invoices.models import (
+    DELETABLE_STATES,
+    EventKind,
+    Invoice,
+    InvoiceSource,
+)
+from invoices.money import format_amount
+from invoices.services._shared import _bump, _lock_visible_invoice, _record_event, invoice_user_transitions
+from invoices.services.customers import _copy_customer, _resolve_customer
+from invoices.services.items import _check_expected_total, _parse_items, _write_items
+
+DEFAULT_PAYMENT_TERMS_DAYS = 30
+INVOICE_FIELDS = ("customer_address", "currency", "issue_date", "due_date", "notes", "invoice_number")
+NUMBER_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def _validate_dates_and_currency(*, currency: str, issue_date: date, due_date: date) -> None:
+    errors: dict[str, list[str]] = {}
+    if currency not in ISO_4217_CODES:
+        errors["currency"] = [f"Unknown currency {currency!r}; use an ISO 4217 code such as USD or EUR."]
+    if due_date < issue_date:
+        errors["due_date"] = ["The due date cannot be before the issue date."]
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def _generate_invoice_number(*, owner_id: int, on: date) -> str:
+    prefix = f"INV-{on:%Y%m}-"
+    for _ in range(10):
+        candidate = prefix + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+        if not Invoice.objects.filter(owner_id=owner_id, invoice_number=candidate).exists():
+            return candidate
+    raise Conflict("Could not allocate a unique invoice number; please retry.")
+
+
+def invoice_create(
+    *,
+    owner: Any,
+    items: Iterable[Mapping[str, Any]],
+    customer_id: int | None = None,
+    customer_name: str = "",
+    customer_email: str = "",
+    customer_address: str = "",
+    invoice_number: str | None = None,
+    currency: str | None = None,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    notes: str = "",
+    expected_total: Any = None,
+    source: str = InvoiceSource.MANUAL,
+) -> Invoice:
+    """Create a draft invoice with its lines; the server computes every amount."""
+    parsed_items = _parse_items(items)
+    currency = (currency or settings.DEFAULT_CURRENCY).upper()
+    issue_date = issue_date or timezone.localdate()
+    due_date = due_date or issue_date + timedelta(days=DEFAULT_PAYMENT_TERMS_DAYS)
+    _validate_dates_and_currency(currency=currency, issue_date=issue_date, due_date=due_date)
+    invoice_number = (invoice_number or "").strip()
+    if invoice_number and Invoice.objects.filter(owner=owner, invoice_number=invoice_number).exists():
+        raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]})
+
+    try:
+        with transaction.atomic():
+            customer = _resolve_customer(
+                owner=owner,
+                customer_id=customer_id,
+                name=customer_name,
+                email=customer_email,
+                address=customer_address,
+            )
+            invoice = Invoice(
+                owner=owner,
+                invoice_number=invoice_number or _generate_invoice_number(owner_id=owner.pk, on=issue_date),
+                currency=currency,
+                issue_date=issue_date,
+                due_date=due_date,
+                notes=notes or "",
+                source=source,
+            )
+            _copy_customer(invoice, customer, email=customer_email, address=customer_address)
+            invoice.save()
+            _write_items(invoice, parsed_items)
+            _check_expected_total(invoice, expected_total)
+            invoice.save(update_fields=["subtotal", "tax_amount", "total_amount"])
+            event = _record_event(
+                invoice,
+                actor=owner,
+                kind=EventKind.CREATED,
+                to_status=invoice.status,
+                data={"total_amount": format_amount(invoice.total_amount), "items": len(parsed_items)},
+            )
+            events.emit_on_commit(events.build_message(events.INVOICE_CREATED, invoice=invoice, event=event))
+    except IntegrityError:
+        raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]}) from None
+    return invoice
+
+
+def invoice_update(
+    *,
+    invoice_id: int,
+    actor: Any,
+    data: Mapping[str, Any],
+    items: Iterable[Mapping[str, Any]] | None = None,
+    expected_total: Any = None,
+    if_match: str | None = None,
+) -> Invoice:
+    """Edit a draft. Fields and items are frozen once the invoice leaves draft (409)."""
+    if "status" in data:
+        raise InvalidInput(errors={"status": ["Status cannot be edited; use the transition endpoints."]})
+    parsed_items = _parse_items(items) if items is not None else None
+    with transaction.atomic():
+        invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
+        if if_match is not None and if_match.strip() not in (invoice.etag, "*", f"W/{invoice.etag}"):
+            raise PreconditionFailed("The invoice has changed since you read it (ETag mismatch).")
+        if not invoice.is_editable:
+            raise Conflict(
+                f"Only draft invoices can be edited; this one is {invoice.status}.",
+                status=invoice.status,
+                available_transitions=invoice_user_transitions(invoice=invoice, user=actor),
+            )
+        changed: dict[str, Any] = {}
+        if "customer_id" in data or "customer_name" in data:
+            customer = _resolve_customer(
+                owner=invoice.owner,
+                customer_id=data.get("customer_id"),
+                name=data.get("customer_name", ""),
+                email=data.get("customer_email", ""),
+                address=data.get("customer_address", ""),
+            )
+            _copy_customer(
+                invoice, customer, email=data.get("customer_email", ""), address=data.get("customer_address", "")
+            )
+            changed["customer_name"] = invoice.customer_name
+        elif "customer_email" in data:
+            invoice.customer_email = data["customer_email"] or ""
+            changed["customer_email"] = invoice.customer_email
+        for name in INVOICE_FIELDS:
+            if name in data and getattr(invoice, name) != data[name]:
+                value = data[name]
+                if name == "currency":
+                    value = (value or "").upper()
+                if name == "invoice_number":
+                    value = (value or "").strip()
+                    if not value:
+                        raise InvalidInput(errors={"invoice_number": ["This field may not be blank."]})
+                    if (
+                        Invoice.objects.filter(owner_id=invoice.owner_id, invoice_number=value)
+                        .exclude(pk=invoice.pk)
+                        .exists()
+                    ):
+                        raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]})
+                setattr(invoice, name, value if value is not None else "")
+                changed[name] = str(value)
+        _validate_dates_and_currency(
+            currency=invoice.currency, issue_date=invoice.issue_date, due_date=invoice.due_date
+        )
+        if parsed_items is not None:
+            _write_items(invoice, parsed_items)
+            changed["items"] = len(parsed_items)
+            changed["total_amount"] = format_amount(invoice.total_amount)
+        _check_expected_total(invoice, expected_total)
+        if not changed:
+            return invoice  # nothing to write: no new version, no event, no message
+        _bump(invoice)
+        try:
+            with transaction.atomic():
+                invoice.save()
+        except IntegrityError:
+            raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]}) from None
+        event = _record_event(invoice, actor=actor, kind=EventKind.UPDATED, data={"changed": changed})
+        events.emit_on_commit(events.build_message(events.INVOICE_UPDATED, invoice=invoice, event=event))
+    return invoice
+
+
+def invoice_delete(*, invoice_id: int, actor: Any) -> None:
+    """Soft delete a draft or cancelled invoice; the row and its trail stay for audit."""
+    with transaction.atomic():
+        invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
+        if invoice.status not in DELETABLE_STATES:
+            raise Conflict(
+                f"Only draft or cancelled invoices can be deleted; this one is {invoice.status}.",
+                status=invoice.status,
+                available_transitions=invoice_user_transitions(invoice=invoice, user=actor),
+            )
+        invoice.deleted_at = timezone.now()
+        _bump(invoice)
+        invoice.save(update_fields=["deleted_at", "version", "updated_at"])
+        event = _record_event(invoice, actor=actor, kind=EventKind.DELETED, from_status=invoice.status)
+        events.emit_on_commit(events.build_message(events.INVOICE_DELETED, invoice=invoice, event=event))

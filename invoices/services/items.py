@@ -1,0 +1,121 @@
+"""Line items: validation of what a client sends, and the totals the server computes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from billing.errors import InvalidInput
+from invoices.models import (
+    Invoice,
+    LineItem,
+)
+from invoices.money import MAX_AMOUNT, ZERO, format_amount, invoice_totals, line_amounts, quantize
+from invoices.services._shared import _decimal
+
+MAX_ITEMS = 500
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal = ZERO
+    tax_rate: Decimal = ZERO
+
+
+def _parse_items(raw_items: Iterable[Mapping[str, Any]]) -> list[ItemInput]:
+    """Validate line items; errors are reported per line as `items[i].field`."""
+    raw = list(raw_items)
+    if len(raw) > MAX_ITEMS:
+        raise InvalidInput(errors={"items": [f"An invoice may have at most {MAX_ITEMS} items; got {len(raw)}."]})
+    items: list[ItemInput] = []
+    errors: dict[str, Any] = {}
+    for index, row in enumerate(raw):
+        line_errors: dict[str, Any] = {}
+        description = str(row.get("description") or "").strip()
+        if not description:
+            line_errors["description"] = ["This field is required."]
+        elif len(description) > 500:
+            line_errors["description"] = ["Ensure this field has no more than 500 characters."]
+        quantity = _decimal(row.get("quantity"), "quantity", line_errors)
+        unit_price = _decimal(row.get("unit_price"), "unit_price", line_errors)
+        discount = _decimal(row.get("discount_percent", ZERO) or ZERO, "discount_percent", line_errors)
+        tax_rate = _decimal(row.get("tax_rate", ZERO) or ZERO, "tax_rate", line_errors)
+        if quantity is not None and quantity <= 0:
+            line_errors["quantity"] = ["Quantity must be greater than zero."]
+        elif quantity is not None and (quantity != quantity.quantize(Decimal("0.001")) or quantity >= 10**11):
+            line_errors["quantity"] = ["Quantity may have at most 11 digits before and 3 after the decimal point."]
+        if unit_price is not None and unit_price < 0:
+            line_errors["unit_price"] = ["Unit price cannot be negative."]
+        elif unit_price is not None and (unit_price != quantize(unit_price) or unit_price > MAX_AMOUNT):
+            line_errors["unit_price"] = ["Unit price may have at most 12 digits before and 2 after the decimal point."]
+        for name, value in (("discount_percent", discount), ("tax_rate", tax_rate)):
+            if value is not None and not (0 <= value <= 100):
+                line_errors[name] = ["Must be between 0 and 100."]
+            elif value is not None and value != quantize(value):
+                line_errors[name] = ["At most 2 decimal places."]
+        if line_errors:
+            errors[f"items[{index}]"] = line_errors
+            continue
+        items.append(ItemInput(description, quantity, unit_price, discount, tax_rate))  # type: ignore[arg-type]
+    if errors:
+        raise InvalidInput(errors={"items": errors})
+    return items
+
+
+def _write_items(invoice: Invoice, items: list[ItemInput]) -> None:
+    """Replace the invoice's lines and store the totals computed from them."""
+    invoice.items.all().delete()
+    rows = []
+    amounts = []
+    for number, item in enumerate(items, start=1):
+        line = line_amounts(
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            discount_percent=item.discount_percent,
+            tax_rate=item.tax_rate,
+        )
+        amounts.append(line)
+        rows.append(
+            LineItem(
+                invoice=invoice,
+                line_number=number,
+                description=item.description,
+                quantity=item.quantity,
+                unit_price=item.unit_price,
+                discount_percent=item.discount_percent,
+                tax_rate=item.tax_rate,
+                line_total=line.line_total,
+                tax_amount=line.tax_amount,
+            )
+        )
+    totals = invoice_totals(amounts)
+    if totals.total_amount > MAX_AMOUNT or any(line.line_total > MAX_AMOUNT for line in amounts):
+        raise InvalidInput(errors={"items": ["The invoice total exceeds the largest amount we can store."]})
+    LineItem.objects.bulk_create(rows)
+    invoice.subtotal = totals.subtotal
+    invoice.tax_amount = totals.tax_amount
+    invoice.total_amount = totals.total_amount
+
+
+def _check_expected_total(invoice: Invoice, expected_total: Any) -> None:
+    if expected_total is None:
+        return
+    errors: dict[str, Any] = {}
+    claimed = _decimal(expected_total, "total_amount", errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    if claimed != invoice.total_amount:
+        expected = format_amount(invoice.total_amount)
+        raise InvalidInput(
+            errors={
+                "total_amount": [
+                    f"The total does not match the items: expected {expected}, got {format_amount(claimed)}."
+                ],
+                "expected_total_amount": expected,
+            }
+        )
