@@ -8,6 +8,10 @@ test except those that start a real worker.
 
 from __future__ import annotations
 
+import copy
+import uuid
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -57,3 +61,58 @@ def _private_cache(settings, request) -> None:
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def fresh_channel_layer(settings) -> None:
+    """A channel layer of its own for one test: a private prefix on Redis (so parallel
+    workers never hear each other), and a fresh in-memory layer bound to this test's loop."""
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    if "CONFIG" in layers["default"]:
+        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}"
+    settings.CHANNEL_LAYERS = layers
+
+
+# --- people in every role, shared by every app's tests -----------------------------------
+
+
+@pytest.fixture
+def owner(db: Any) -> Any:
+    from invoices.tests.factories import make_user
+
+    return make_user(username="olivia")
+
+
+@pytest.fixture
+def other_user(db: Any) -> Any:
+    from invoices.tests.factories import make_user
+
+    return make_user(username="mallory")
+
+
+@pytest.fixture
+def approver(db: Any) -> Any:
+    from invoices.tests.factories import make_user
+
+    return make_user(username="alice", approver=True)
+
+
+@pytest.fixture
+def second_approver(db: Any) -> Any:
+    from invoices.tests.factories import make_user
+
+    return make_user(username="bob", approver=True)
+
+
+@pytest.fixture
+def staff_without_permission(db: Any) -> Any:
+    from invoices.tests.factories import make_user
+
+    return make_user(username="stan", staff=True)
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    from invoices.tests.factories import make_user
+
+    return make_user(username="root", superuser=True)

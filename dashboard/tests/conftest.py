@@ -16,27 +16,7 @@ from django.utils import timezone
 
 from invoices import services
 from invoices.models import Invoice
-from invoices.tests.factories import advance, item, make_invoice, make_user
-
-
-@pytest.fixture
-def owner(db: Any) -> Any:
-    return make_user(username="olivia")
-
-
-@pytest.fixture
-def other_user(db: Any) -> Any:
-    return make_user(username="mallory")
-
-
-@pytest.fixture
-def approver(db: Any) -> Any:
-    return make_user(username="alice", approver=True)
-
-
-@pytest.fixture
-def staff_without_permission(db: Any) -> Any:
-    return make_user(username="stan", staff=True)
+from invoices.tests.factories import advance, item, make_invoice
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ see, at most one push a second, and never for another user's change."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
-import uuid
 from typing import Any
 
 import pytest
@@ -18,32 +16,9 @@ from rest_framework_simplejwt.tokens import AccessToken
 from billing.routing import websocket_application
 from dashboard.selectors import dashboard_metrics
 from invoices import services
-from invoices.tests.factories import make_invoice, make_user
+from invoices.tests.factories import make_invoice
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer(settings: Any) -> None:
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    if "CONFIG" in layers["default"]:
-        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = layers
-
-
-@pytest.fixture
-def owner(db: Any) -> Any:
-    return make_user(username="olivia")
-
-
-@pytest.fixture
-def other_user(db: Any) -> Any:
-    return make_user(username="mallory")
-
-
-@pytest.fixture
-def approver(db: Any) -> Any:
-    return make_user(username="alice", approver=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
 
 async def open_dashboard(user: Any) -> WebsocketCommunicator:

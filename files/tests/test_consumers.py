@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import uuid
 from typing import Any
 
 import pytest
@@ -16,25 +14,7 @@ from files.models import ProcessingBatch, ProcessingTask
 from files.progress import ProgressReporter
 from invoices.tests.factories import make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer(settings: Any) -> None:
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    if "CONFIG" in layers["default"]:
-        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = layers
-
-
-@pytest.fixture
-def owner(db: Any) -> Any:
-    return make_user(username="olivia")
-
-
-@pytest.fixture
-def other_user(db: Any) -> Any:
-    return make_user(username="mallory")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ task's, the owner's and the batch's groups on the real channel layer."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
-import uuid
 from typing import Any
 
 import pytest
@@ -17,20 +15,8 @@ from django.db import transaction
 from files.models import ProcessingBatch, ProcessingStatus, ProcessingTask
 from files.progress import ProgressReporter, batch_group, task_group, user_tasks_group
 from files.tests.progress_task import expected_steps, report_every_stage
-from invoices.tests.factories import make_user
 
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer(settings: Any) -> None:
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    if "CONFIG" in layers["default"]:
-        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = layers
-
-
-@pytest.fixture
-def owner(db: Any) -> Any:
-    return make_user(username="olivia")
+pytestmark = pytest.mark.usefixtures("fresh_channel_layer")
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ Messages produced by real service calls are covered in `test_live_bridge.py`.
 
 from __future__ import annotations
 
-import copy
 import logging
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -21,18 +19,9 @@ from rest_framework_simplejwt.tokens import AccessToken
 from billing.routing import websocket_application
 from invoices.tests.factories import make_invoice
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
 SAME_SITE = (b"origin", b"http://testserver")
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer(settings: Any) -> None:
-    """A layer of its own per test (a private prefix on Redis), bound to this test's loop."""
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    if "CONFIG" in layers["default"]:
-        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = layers
 
 
 def access_token(user: Any, *, lifetime: timedelta | None = None, epoch: int | None = None) -> str:

@@ -7,10 +7,8 @@ thread of its own as a web request would be, with the real channel layer in betw
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import time
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,15 +30,7 @@ from invoices import live, services
 from invoices.models import InvoiceEvent, InvoiceStatus
 from invoices.tests.factories import advance, item, make_invoice
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer(settings: Any) -> None:
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    if "CONFIG" in layers["default"]:
-        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = layers
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
 
 async def listen(user: Any, path: str = "/ws/invoices/") -> WebsocketCommunicator:
