@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from invoices.tests.browser_support import free_port, manage, postgres_url
 from invoices.tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -93,35 +93,6 @@ print(json.dumps({"open_invoice": open_invoice.pk, "overdue": overdue.pk}))
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _postgres_url(database: dict[str, Any]) -> str:
-    user = quote(database.get("USER") or "", safe="")
-    password = quote(database.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = database.get("HOST") or "127.0.0.1"
-    port = f":{database['PORT']}" if database.get("PORT") else ""
-    return f"postgres://{credentials}{host}{port}/{database['NAME']}"
-
-
-def _manage(env: dict[str, str], *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"manage.py {arguments[0]} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture
 def server_env(tmp_path: Path) -> dict[str, str]:
     """The environment of the server and of the commands that prepare its database."""
@@ -139,22 +110,22 @@ def server_env(tmp_path: Path) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
     }
     if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = _postgres_url(connection.settings_dict)
+        env["DATABASE_URL"] = postgres_url(connection.settings_dict)
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-        _manage(env, "migrate", "--noinput")
+        manage(env, "migrate", "--noinput")
     return env
 
 
 @pytest.fixture
 def book(server_env: dict[str, str]) -> dict[str, int]:
-    return json.loads(_manage(server_env, "shell", "-c", SEED_BOOK).strip().splitlines()[-1])
+    return json.loads(manage(server_env, "shell", "-c", SEED_BOOK).strip().splitlines()[-1])
 
 
 @pytest.fixture
 def server_url(server_env: dict[str, str], book: dict[str, int], tmp_path: Path) -> Iterator[str]:
     """A real ASGI server on a free loopback port, started after the book is written."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(

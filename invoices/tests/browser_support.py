@@ -38,7 +38,8 @@ def postgres_url(database: dict[str, Any]) -> str:
     return f"postgres://{credentials}{host}{port}/{database['NAME']}"
 
 
-def manage(env: dict[str, str], *arguments: str) -> None:
+def manage(env: dict[str, str], *arguments: str) -> str:
+    """Run a management command in the server's environment; returns what it printed."""
     result = subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=settings.BASE_DIR,
@@ -49,6 +50,7 @@ def manage(env: dict[str, str], *arguments: str) -> None:
         check=False,
     )
     assert result.returncode == 0, f"manage.py {arguments[0]} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
 
 
 def base_env(tmp_path: Path) -> dict[str, str]:
