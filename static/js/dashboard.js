@@ -17,8 +17,6 @@
   if (!root) { return; }
 
   var SVG = "http://www.w3.org/2000/svg";
-  var PING_EVERY_MS = 25000;
-  var MAX_DELAY_MS = 30000;
   var REFUSED = { 4401: "sign in again to get live updates", 4403: "not allowed" };
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -462,11 +460,6 @@
 
   var status = root.querySelector("[data-live-status]");
   var socketPath = root.getAttribute("data-socket");
-  var socket = null;
-  var attempts = 0;
-  var pingTimer = null;
-  var retryTimer = null;
-  var leaving = false;
   var renderedMetrics = JSON.stringify(readJson("dashboard-metrics"));
   var firstMessage = true;
 
@@ -488,73 +481,13 @@
     if (changed) { refresh(); }
   }
 
-  function stopPinging() {
-    if (pingTimer) { window.clearInterval(pingTimer); pingTimer = null; }
-  }
-
-  function scheduleReconnect() {
-    var delay = Math.min(MAX_DELAY_MS, 1000 * Math.pow(2, attempts));
-    delay = Math.round(delay * (0.8 + Math.random() * 0.4));
-    attempts += 1;
-    setState("reconnecting", "Reconnecting for live updates…");
-    retryTimer = window.setTimeout(connect, delay);
-  }
-
-  function connect() {
-    retryTimer = null;
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    try {
-      socket = new WebSocket(scheme + window.location.host + socketPath);
-    } catch (error) {
-      scheduleReconnect();
-      return;
-    }
-    socket.addEventListener("open", function () {
-      attempts = 0;
-      setState("open", "Live");
-      pingTimer = window.setInterval(function () {
-        if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify({ type: "ping" })); }
-      }, PING_EVERY_MS);
-    });
-    socket.addEventListener("message", function (event) {
-      var message;
-      try { message = JSON.parse(event.data); } catch (error) { return; }
-      handle(message);
-    });
-    socket.addEventListener("close", function (event) {
-      stopPinging();
-      socket = null;
-      if (leaving) { return; }
-      if (REFUSED[event.code]) {
-        setState("closed", "No live updates: " + REFUSED[event.code]);
-        return;
-      }
-      scheduleReconnect();
-    });
-  }
-
-  window.addEventListener("pagehide", function () {
-    leaving = true;
-    stopPinging();
-    if (retryTimer) { window.clearTimeout(retryTimer); }
-    if (socket) { socket.close(1000); }
-  });
-  window.addEventListener("pageshow", function (event) {
-    // Back/forward cache: the page comes back without its socket, and maybe stale.
-    if (event.persisted && leaving) {
-      leaving = false;
-      attempts = 0;
-      firstMessage = false;
-      connect();
-    }
-  });
-
   renderCharts("aging", readJson("dashboard-aging"));
   renderCharts("revenue", readJson("dashboard-revenue"));
-  if ("WebSocket" in window && socketPath) {
-    setState("connecting", "Connecting for live updates…");
-    connect();
-  } else {
-    setState("closed", "No live updates in this browser");
-  }
+  window.BillingLiveSocket.open({
+    path: socketPath,
+    refused: REFUSED,
+    onMessage: handle,
+    onState: setState,
+    onResume: function () { firstMessage = false; }
+  });
 })();

@@ -15,10 +15,8 @@
   "use strict";
 
   var root = document.querySelector("[data-live-socket]");
-  if (!root || !("WebSocket" in window)) { return; }
+  if (!root) { return; }
 
-  var PING_EVERY_MS = 25000;
-  var MAX_DELAY_MS = 30000;
   var TOAST_MS = 8000;
   var REFUSED = { 4401: "sign in again to get live updates", 4403: "not allowed", 4404: "this invoice is gone" };
 
@@ -26,11 +24,6 @@
   var page = root.getAttribute("data-live-page");
   var status = root.querySelector("[data-live-status]");
   var toasts = document.querySelector("[data-live-toasts]");
-  var socket = null;
-  var attempts = 0;
-  var pingTimer = null;
-  var retryTimer = null;
-  var leaving = false;
 
   var TRANSITION_TEXT = {
     submit: "Submitted for approval", approve: "Approved", reject: "Rejected",
@@ -188,63 +181,5 @@
     document.dispatchEvent(new CustomEvent("invoice:message", { detail: message }));
   }
 
-  function stopPinging() {
-    if (pingTimer) { window.clearInterval(pingTimer); pingTimer = null; }
-  }
-
-  function scheduleReconnect() {
-    var delay = Math.min(MAX_DELAY_MS, 1000 * Math.pow(2, attempts));
-    delay = Math.round(delay * (0.8 + Math.random() * 0.4));
-    attempts += 1;
-    setState("reconnecting", "Reconnecting for live updates…");
-    retryTimer = window.setTimeout(connect, delay);
-  }
-
-  function connect() {
-    retryTimer = null;
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    try {
-      socket = new WebSocket(scheme + window.location.host + path);
-    } catch (error) {
-      scheduleReconnect();
-      return;
-    }
-    socket.addEventListener("open", function () {
-      attempts = 0;
-      setState("open", "Live");
-      pingTimer = window.setInterval(function () {
-        if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify({ type: "ping" })); }
-      }, PING_EVERY_MS);
-    });
-    socket.addEventListener("message", function (event) {
-      var message;
-      try { message = JSON.parse(event.data); } catch (error) { return; }
-      if (message && message.type === "pong") { return; }
-      handle(message);
-    });
-    socket.addEventListener("close", function (event) {
-      stopPinging();
-      socket = null;
-      if (leaving) { return; }
-      if (REFUSED[event.code]) {
-        setState("closed", "No live updates: " + REFUSED[event.code]);
-        return;
-      }
-      scheduleReconnect();
-    });
-  }
-
-  window.addEventListener("pagehide", function () {
-    leaving = true;
-    stopPinging();
-    if (retryTimer) { window.clearTimeout(retryTimer); }
-    if (socket) { socket.close(1000); }
-  });
-  window.addEventListener("pageshow", function (event) {
-    // Back/forward cache: the page comes back without its socket.
-    if (event.persisted && leaving) { leaving = false; attempts = 0; connect(); }
-  });
-
-  setState("connecting", "Connecting for live updates…");
-  connect();
+  window.BillingLiveSocket.open({ path: path, refused: REFUSED, onMessage: handle, onState: setState });
 })();
