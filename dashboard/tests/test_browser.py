@@ -15,35 +15,21 @@ Screenshots go to artifacts/screenshots/ (not committed).
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
-from urllib.request import urlopen
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from invoices.tests.browser_support import free_port, manage, postgres_url
-from invoices.tests.factories import PASSWORD
+from invoices.tests.browser_support import LiveServer, RequestLog, base_env, log_in, manage, postgres_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-STARTUP_SECONDS = 60
 LIVE_SECONDS = 15
-UVICORN = [
-    sys.executable, "-m", "uvicorn", "billing.asgi:application",
-    "--host", "127.0.0.1", "--lifespan", "off", "--log-level", "warning",
-]  # fmt: skip
 
 pytestmark = [
     pytest.mark.browser,
@@ -96,19 +82,7 @@ print(json.dumps({"open_invoice": open_invoice.pk, "overdue": overdue.pk}))
 @pytest.fixture
 def server_env(tmp_path: Path) -> dict[str, str]:
     """The environment of the server and of the commands that prepare its database."""
-    run_id = uuid.uuid4().hex[:8]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "billing.settings",
-        "DEBUG": "true",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        # Tasks in-process; private Redis key spaces, so parallel runs never share groups or throttles.
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "CHANNEL_LAYER_PREFIX": f"dashboard-{run_id}",
-        "CACHE_KEY_PREFIX": f"dashboard-{run_id}",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = base_env(tmp_path)
     if connection.vendor == "postgresql":
         env["DATABASE_URL"] = postgres_url(connection.settings_dict)
     else:
@@ -125,39 +99,12 @@ def book(server_env: dict[str, str]) -> dict[str, int]:
 @pytest.fixture
 def server_url(server_env: dict[str, str], book: dict[str, int], tmp_path: Path) -> Iterator[str]:
     """A real ASGI server on a free loopback port, started after the book is written."""
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*UVICORN, "--port", str(port)],
-            cwd=settings.BASE_DIR,
-            env=server_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    server = LiveServer(server_env, tmp_path / "server.log")
+    server.start()
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited early:\n{log_path.read_text()}")
-            try:
-                with urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310 (our own loopback server)
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not start in {STARTUP_SECONDS}s:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield url
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture
@@ -172,34 +119,11 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-class RequestLog:
-    """Every URL a browser context asked for: pages, scripts, styles, fetches and sockets."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-    def watch(self, context: Any) -> Any:
-        context.on("request", lambda request: self.urls.append(request.url))
-        context.on("page", lambda page: page.on("websocket", lambda socket: self.urls.append(socket.url)))
-        return context
-
-    def off_site(self) -> list[str]:
-        return [
-            url
-            for url in self.urls
-            if urlparse(url).scheme not in ("data", "blob", "about") and urlparse(url).hostname not in LOCAL_HOSTS
-        ]
-
-
 def open_dashboard(context: Any, base_url: str, errors: list[str]) -> Any:
     """Log Olivia in, land on the dashboard and wait for its socket; script errors go to `errors`."""
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base_url}/accounts/login/?next={quote('/dashboard/')}")
-    page.get_by_label("Username or e-mail").fill("olivia")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/dashboard/")
+    log_in(page, base_url, "olivia", "/dashboard/")
     page.locator('[data-dashboard][data-live-state="open"]').wait_for(timeout=LIVE_SECONDS * 1000)
     return page
 
