@@ -8,6 +8,7 @@ line tax = round(line_total x rate/100, 2) half up, totals summed from rounded l
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -105,4 +106,4 @@ def parts_of(draw: st.DrawFn, total_cents: int) -> list[int]:
         else []
     )
     bounds = [0, *cuts, total_cents]
-    return [high - low for low, high in zip(bounds, bounds[1:], strict=False)]
+    return [high - low for low, high in itertools.pairwise(bounds)]

@@ -182,7 +182,8 @@ def test_an_unexpected_integrity_failure_in_create_is_a_logged_500_not_a_duplica
     assert "invoice_number" not in response.content.decode()
     assert not Invoice.objects.filter(owner=owner).exists()
     assert [record.getMessage() for record in caplog.records if record.name == "billing.integrity"] == [
-        "Unexpected integrity failure: invoices_invoice_total_is_sum: The invoice total must equal its subtotal plus tax."
+        "Unexpected integrity failure: invoices_invoice_total_is_sum: "
+        "The invoice total must equal its subtotal plus tax."
     ]
 
 
