@@ -189,6 +189,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_MAX_BYTES: int = env.int("FILE_MAX_BYTES", default=10 * 1024 * 1024)
+# Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
+# hostile file from exhausting a worker.
+DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
+EXTRACTION_MAX_PAGES: int = env.int("EXTRACTION_MAX_PAGES", default=20)
+EXTRACTION_MAX_PIXELS: int = env.int("EXTRACTION_MAX_PIXELS", default=40_000_000)
 
 STORAGE_BACKEND: str = env.str("STORAGE", default="local")
 if STORAGE_BACKEND == "s3":
