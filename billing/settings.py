@@ -189,6 +189,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_MAX_BYTES: int = env.int("FILE_MAX_BYTES", default=10 * 1024 * 1024)
+# Hosts that `POST /api/v1/invoices/upload/` may fetch a `blob_url` from (https only, public
+# addresses only). Empty: every blob_url is refused.
+UPLOAD_BLOB_ALLOWED_HOSTS: list[str] = env.list("UPLOAD_BLOB_ALLOWED_HOSTS", default=[])
+UPLOAD_BLOB_TIMEOUT_SECONDS: float = env.float("UPLOAD_BLOB_TIMEOUT_SECONDS", default=10.0)
 # Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
 # hostile file from exhausting a worker.
 DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
