@@ -87,27 +87,35 @@ class CountsSerializer(serializers.Serializer):
     failed = serializers.IntegerField()
 
 
+def _batch_tasks(batch: ProcessingBatch) -> list[ProcessingTask]:
+    """The batch's tasks in queue order: the prefetched ones (lists) or one query (detail)."""
+    prefetched = getattr(batch, "_prefetched_objects_cache", {})
+    if "tasks" in prefetched:
+        return list(prefetched["tasks"])
+    return list(selectors.processing_task_list(batch=batch))
+
+
 class ProcessingBatchSerializer(serializers.ModelSerializer):
-    status = serializers.SerializerMethodField()
-    counts = serializers.SerializerMethodField()
-    tasks = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=["queued", "running", "completed", "failed"], read_only=True)
+    counts = CountsSerializer(read_only=True)
+    tasks = ProcessingTaskSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProcessingBatch
         fields = ["id", "status", "created_at", "auto_save", "confidence_threshold", "counts", "tasks"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=["queued", "running", "completed", "failed"]))
-    def get_status(self, batch: ProcessingBatch) -> str:
-        return selectors.processing_batch_status(list(batch.tasks.all()))
-
-    @extend_schema_field(CountsSerializer)
-    def get_counts(self, batch: ProcessingBatch) -> dict[str, int]:
-        return selectors.processing_batch_counts(list(batch.tasks.all()))
-
-    @extend_schema_field(ProcessingTaskSerializer(many=True))
-    def get_tasks(self, batch: ProcessingBatch) -> list[dict[str, Any]]:
-        return ProcessingTaskSerializer(batch.tasks.all(), many=True, context=self.context).data
+    def to_representation(self, batch: ProcessingBatch) -> dict[str, Any]:
+        tasks = _batch_tasks(batch)
+        return {
+            "id": str(batch.pk),
+            "status": selectors.processing_batch_status(tasks),
+            "created_at": serializers.DateTimeField().to_representation(batch.created_at),
+            "auto_save": batch.auto_save,
+            "confidence_threshold": batch.confidence_threshold,
+            "counts": selectors.processing_batch_counts(tasks),
+            "tasks": ProcessingTaskSerializer(tasks, many=True, context=self.context).data,
+        }
 
 
 class UploadInputSerializer(serializers.Serializer):
