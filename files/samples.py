@@ -494,27 +494,28 @@ def format_tax_id(tax_id: str, country: str) -> str:
 
 
 def _random_iban(rng: random.Random, country: str) -> str | None:
-    """A valid IBAN for the country (none for the US, whose banks do not use them)."""
-    bban_lengths = {"DE": 18, "GB": None, "FR": 23, "ES": 20, "IT": None, "NL": None, "CH": 17}
+    """A valid IBAN for the country (none for the US, whose banks do not use them).
+
+    Some countries carry national check digits inside the account part (Spain, France,
+    Italy); random account parts are drawn until one passes stdnum's validation.
+    """
     if country == "US":
         return None
-    if country == "GB":
-        bban = "NWBK" + "".join(str(rng.randrange(10)) for _ in range(14))
-    elif country == "NL":
-        bban = "ABNA" + "".join(str(rng.randrange(10)) for _ in range(10))
-    elif country == "IT":
-        bban = (
-            "X"
-            + "".join(str(rng.randrange(10)) for _ in range(10))
-            + "".join(rng.choice("0123456789") for _ in range(12))
-        )
-    else:
-        bban = "".join(str(rng.randrange(10)) for _ in range(bban_lengths[country]))
-    for _ in range(1000):
+    digits = "0123456789"
+    shapes = {
+        "DE": lambda: "".join(rng.choice(digits) for _ in range(18)),
+        "CH": lambda: "".join(rng.choice(digits) for _ in range(17)),
+        "FR": lambda: "".join(rng.choice(digits) for _ in range(23)),
+        "ES": lambda: "".join(rng.choice(digits) for _ in range(20)),
+        "GB": lambda: "NWBK" + "".join(rng.choice(digits) for _ in range(14)),
+        "NL": lambda: "ABNA" + "".join(rng.choice(digits) for _ in range(10)),
+        "IT": lambda: rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "".join(rng.choice(digits) for _ in range(22)),
+    }
+    for _ in range(10_000):
+        bban = shapes[country]()
         candidate = country + iban_module.calc_check_digits(country + "00" + bban) + bban
         if iban_module.is_valid(candidate):
             return candidate
-        bban = bban[:-1] + str(rng.randrange(10))
     raise ValueError(f"Could not make a valid IBAN for {country}")
 
 
