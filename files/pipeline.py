@@ -31,6 +31,7 @@ from files.models import ProcessingStatus, ProcessingTask, StoredFile
 from files.storage import storage_read
 from invoices import services as invoice_services
 from invoices.models import Invoice, InvoiceSource
+from invoices.money import line_total
 
 logger = logging.getLogger("files.pipeline")
 
@@ -81,6 +82,39 @@ def _amount(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | N
     return number
 
 
+def _discount_for(row: dict[str, Any]) -> Any:
+    """The line's discount: the one read, or the one its printed amount implies.
+
+    Documents often print a line's discount as a column the reader does not name; the
+    amount `quantity x unit_price x (1 - d/100)` gives it away. It is used only when our
+    own rounding of it gives back exactly the printed amount."""
+    if row.get("discount_percent") not in (None, ""):
+        return row["discount_percent"]
+    try:
+        quantity = Decimal(str(row.get("quantity") or "1"))
+        unit_price = Decimal(str(row["unit_price"]))
+        printed = Decimal(str(row["line_total"]))
+    except (KeyError, InvalidOperation, ValueError):
+        return "0"
+    gross = quantity * unit_price
+    if not gross.is_finite() or not printed.is_finite() or gross <= 0 or printed >= gross or printed < 0:
+        return "0"
+    discount = ((1 - printed / gross) * 100).quantize(Decimal("0.01"))
+    if line_total(quantity=quantity, unit_price=unit_price, discount_percent=discount) == printed:
+        return discount
+    return "0"
+
+
+def _item_input(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": row.get("description"),
+        "quantity": row.get("quantity") if row.get("quantity") not in (None, "") else "1",
+        "unit_price": row.get("unit_price"),
+        "discount_percent": _discount_for(row),
+        "tax_rate": row.get("tax_rate") or "0",
+    }
+
+
 def invoice_input_from(data: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of `invoice_create` for extracted `structured_data`.
 
@@ -98,17 +132,7 @@ def invoice_input_from(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(raw_items, list):
         errors["items"] = ["Items must be a list."]
         raw_items = []
-    items = [
-        {
-            "description": row.get("description"),
-            "quantity": row.get("quantity") if row.get("quantity") not in (None, "") else "1",
-            "unit_price": row.get("unit_price"),
-            "discount_percent": row.get("discount_percent") or "0",
-            "tax_rate": row.get("tax_rate") or "0",
-        }
-        for row in raw_items
-        if isinstance(row, dict)
-    ]
+    items = [_item_input(row) for row in raw_items if isinstance(row, dict)]
     if not items:
         base = subtotal if subtotal is not None else total
         if base is None:

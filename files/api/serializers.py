@@ -162,4 +162,4 @@ class SampleSerializer(serializers.Serializer):
 class SupportedTypesSerializer(serializers.Serializer):
     business_types = serializers.ListField(child=serializers.CharField())
     complexity_levels = serializers.ListField(child=serializers.CharField())
-    accepted_formats = serializers.ListField(child=serializers.CharField())
+    accepted_formats = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))

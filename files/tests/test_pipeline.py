@@ -283,3 +283,32 @@ def test_only_a_failed_task_can_be_retried(owner: Any) -> None:
 
     with pytest.raises(Conflict, match=r"^Only failed tasks can be retried; this one is completed\.$"):
         services.processing_task_retry(task_id=task.pk, actor=owner)
+
+
+# --- with the real extractor -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("business_type", "complexity"), [("consulting", "simple"), ("retail", "detailed")])
+def test_a_sample_invoice_is_read_by_the_local_extractor_into_a_draft_of_its_printed_values(
+    one_document: Any, business_type: str, complexity: str
+) -> None:
+    from files.samples import render_sample
+
+    sample = render_sample(business_type=business_type, complexity=complexity, seed=11)
+
+    task = one_document(sample.pdf)
+
+    assert task.status == ProcessingStatus.COMPLETED, task.result.get("message")
+    invoice = Invoice.objects.get()
+    expected = sample.expected
+    assert invoice.invoice_number == expected["invoice_number"]
+    assert (str(invoice.issue_date), str(invoice.due_date)) == (expected["issue_date"], expected["due_date"])
+    assert invoice.currency == expected["currency"]
+    assert (str(invoice.subtotal), str(invoice.tax_amount), str(invoice.total_amount)) == (
+        expected["subtotal"],
+        expected["tax_amount"],
+        expected["total_amount"],
+    )
+    assert invoice.customer_name == expected["customer_name"]
+    assert invoice.items.count() == len(expected["items"])
+    assert list(invoice.attachments.all()) == [task.file]
