@@ -193,6 +193,8 @@ FILE_MAX_BYTES: int = env.int("FILE_MAX_BYTES", default=10 * 1024 * 1024)
 # addresses only). Empty: every blob_url is refused.
 UPLOAD_BLOB_ALLOWED_HOSTS: list[str] = env.list("UPLOAD_BLOB_ALLOWED_HOSTS", default=[])
 UPLOAD_BLOB_TIMEOUT_SECONDS: float = env.float("UPLOAD_BLOB_TIMEOUT_SECONDS", default=10.0)
+# The Celery queue uploaded documents are read on (OCR is heavy: it can get workers of its own).
+DOCUMENT_PROCESSING_QUEUE: str = env.str("DOCUMENT_PROCESSING_QUEUE", default="celery")
 # Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
 # hostile file from exhausting a worker.
 DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")

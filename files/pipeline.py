@@ -191,7 +191,12 @@ def _save_draft(*, task_id: uuid.UUID, data: dict[str, Any]) -> Invoice:
 def _begin(task_id: uuid.UUID | str) -> ProcessingTask | None:
     """Count the attempt; None when the task is already finished (a redelivered message)."""
     with transaction.atomic():
-        task = ProcessingTask.objects.select_for_update().select_related("batch", "file").filter(pk=task_id).first()
+        task = (
+            ProcessingTask.objects.select_for_update(of=("self",))
+            .select_related("batch", "file")
+            .filter(pk=task_id)
+            .first()
+        )
         if task is None or task.is_finished:
             return None
         ProcessingTask.objects.filter(pk=task.pk).update(attempts=F("attempts") + 1)

@@ -12,20 +12,23 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from billing.errors import Conflict, InvalidInput, NotFound
 from files.models import ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
-from files.pipeline import document_process
+from files.pipeline import document_fail, document_process
 from files.storage import new_storage_key, storage_delete, storage_save
 from files.validation import ValidatedUpload, validate_upload
 from invoices.models import Invoice, InvoiceStatus
 
 __all__ = [
     "MAX_FILES_PER_UPLOAD",
+    "document_fail",
     "document_process",
     "processing_task_retry",
     "sample_file_create",
@@ -121,8 +124,9 @@ def upload_batch_create(
 def _queue_on_commit(task_ids: list[str]) -> None:
     from files.tasks import document_process_task
 
+    queue = settings.DOCUMENT_PROCESSING_QUEUE
     for task_id in task_ids:
-        document_process_task.delay_on_commit(task_id)
+        transaction.on_commit(partial(document_process_task.apply_async, args=[task_id], queue=queue))
 
 
 def sample_file_create(

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 from files.extraction import TransientExtractionError
 
 MAX_RETRIES = 5
 
 
+class DocumentTask(Task):
+    """Finishes the processing task as failed when the pipeline itself breaks, so a bug
+    shows as a failed task with its error type instead of one that runs forever."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        from files.services import document_fail
+
+        document_fail(
+            task_id=args[0] if args else kwargs["task_id"],
+            error=f"Processing stopped by an unexpected error ({type(exc).__name__}).",
+        )
+
+
 @shared_task(
     bind=True,
+    base=DocumentTask,
     name="files.tasks.document_process_task",
     acks_late=True,
     reject_on_worker_lost=True,

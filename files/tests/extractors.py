@@ -2,7 +2,7 @@
 other reader would be. They read the real bytes (their sha256 names the invoice, so each
 document gives its own number) and return chosen fields, so a test decides the outcome:
 confident, unsure, refused by the invoice service, transiently or permanently failing,
-or killing its own worker once."""
+or (with the real reader) killing its own worker once."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from files.extraction import ExtractionError, ExtractionResult, ReadDocument, TransientExtractionError
+from files.extraction.local import LocalExtractor
 
 FIELDS: dict[str, Any] = {
     "invoice_number": None,  # filled from the document
@@ -88,13 +89,27 @@ class TransientOnceExtractor(ConfidentExtractor):
         return super().read(content=content, content_type=content_type)
 
 
-class KillWorkerOnceExtractor(ConfidentExtractor):
-    """Kills the process it runs in (a worker dying mid-task, SIGKILL: no cleanup) the
-    first time, marked by the file named in `KILL_ONCE_MARKER`; reads normally after."""
+class ArmedFaultsExtractor(LocalExtractor):
+    """The real local extractor, with faults a test arms by creating a file in the folder
+    named by `FAULTS_DIR`: `kill` makes the worker process die (SIGKILL, mid-extraction),
+    `transient` raises a `TransientExtractionError`. Each fault fires once (its file is
+    removed first) and leaves a `<fault>.fired` file behind."""
 
     def extract(self, document: ReadDocument) -> ExtractionResult:
-        marker = Path(os.environ["KILL_ONCE_MARKER"])
-        if not marker.exists():
-            marker.write_text("killed")
-            os.kill(os.getpid(), signal.SIGKILL)
+        folder = Path(os.environ["FAULTS_DIR"])
+        for fault in ("kill", "transient"):
+            armed = folder / fault
+            if armed.exists():
+                armed.unlink()
+                (folder / f"{fault}.fired").write_text("fired")
+                if fault == "kill":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                raise TransientExtractionError("The OCR engine is busy.")
         return super().extract(document)
+
+
+class BrokenExtractor(ConfidentExtractor):
+    """A reader with a bug: not an extraction error, an exception nobody planned for."""
+
+    def extract(self, document: ReadDocument) -> ExtractionResult:
+        return {}["missing"]

@@ -312,3 +312,21 @@ def test_a_sample_invoice_is_read_by_the_local_extractor_into_a_draft_of_its_pri
     assert invoice.customer_name == expected["customer_name"]
     assert invoice.items.count() == len(expected["items"])
     assert list(invoice.attachments.all()) == [task.file]
+
+
+@override_settings(DOCUMENT_EXTRACTOR="files.tests.extractors.BrokenExtractor")
+def test_a_pipeline_that_breaks_leaves_a_failed_task_naming_the_error(owner: Any) -> None:
+    from billing.celery import app
+    from files.tasks import document_process_task
+
+    batch = upload_batch(owner, docs.invoice_pdf())  # queued on commit, which this test never reaches
+    task = batch.tasks.get()
+
+    app.conf.task_eager_propagates = False
+    try:
+        document_process_task.apply(args=[str(task.pk)])
+    finally:
+        app.conf.task_eager_propagates = True
+
+    task.refresh_from_db()
+    assert (task.status, task.error) == ("failed", "Processing stopped by an unexpected error (KeyError).")
