@@ -290,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "invoices.models.InvoiceStatus",  # the invoice status keeps its name
+        "ProcessingStatusEnum": "files.models.ProcessingStatus",
+        "BatchStatusEnum": ["queued", "running", "completed", "failed"],
+    },
 }
 
 # --- CORS, CSRF and security headers ----------------------------------------------

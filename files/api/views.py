@@ -35,6 +35,7 @@ from files.api.serializers import (
     UploadInputSerializer,
 )
 from files.blob import fetch_blob
+from files.models import ProcessingBatch, StoredFile
 from files.storage import serves_signed_urls, signed_download_url
 from files.validation import FileSizeLimitUploadHandler, read_upload, validate_upload
 from invoices.api.export import IgnoreAcceptNegotiation
@@ -71,6 +72,7 @@ def _validated(upload: Any) -> Any:
 class FileListCreateApi(_LimitedUploadsMixin, GenericAPIView):
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = StoredFileSerializer
+    queryset = StoredFile.objects.none()  # for the schema; get_queryset is the real one
 
     def get_queryset(self) -> Any:
         return selectors.stored_file_list(user=self.request.user)
@@ -199,6 +201,7 @@ class UploadApi(_LimitedUploadsMixin, APIView):
 
 class BatchListApi(GenericAPIView):
     serializer_class = ProcessingBatchSerializer
+    queryset = ProcessingBatch.objects.none()  # for the schema; get_queryset is the real one
 
     def get_queryset(self) -> Any:
         return selectors.processing_batch_list(user=self.request.user)
