@@ -7,12 +7,14 @@ validated before any of them is stored, so a bad file in a batch stores nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -41,8 +43,9 @@ from files.validation import FileSizeLimitUploadHandler, read_upload, validate_u
 from invoices.api.export import IgnoreAcceptNegotiation
 
 ERROR = inline_serializer("FileError", fields={"detail": serializers.CharField()})
+BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="`{detail}` or field errors keyed by field.")
 ERRORS = {
-    400: OpenApiResponse(ERROR, description="Empty file or invalid input."),
+    400: BAD_REQUEST,
     413: OpenApiResponse(ERROR, description="Larger than FILE_MAX_BYTES."),
     415: OpenApiResponse(ERROR, description="Not a PDF, PNG, JPEG, WebP, TIFF or CII/UBL invoice XML."),
 }
@@ -163,6 +166,8 @@ class UploadApi(_LimitedUploadsMixin, APIView):
         },
     )
     def post(self, request: Request) -> Response:
+        if not isinstance(request.data, Mapping):
+            return Response({"detail": "Send a multipart form or a JSON object."}, status=400)
         files = [*request.FILES.getlist("files"), *request.FILES.getlist("file")]
         body = UploadInputSerializer(data={k: v for k, v in request.data.items() if k not in ("file", "files")})
         body.is_valid(raise_exception=True)
@@ -233,7 +238,7 @@ class GenerateSampleApi(APIView):
         summary="Render a sample invoice PDF (staff)",
         description="Stores the PDF as one of your files and returns the printed values as `expected`.",
         request=SampleInputSerializer,
-        responses={201: SampleSerializer, 400: OpenApiResponse(ERROR)},
+        responses={201: SampleSerializer, 400: BAD_REQUEST, 403: OpenApiResponse(ERROR, description="Staff only.")},
     )
     def post(self, request: Request) -> Response:
         data = SampleInputSerializer(data=request.data)

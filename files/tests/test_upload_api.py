@@ -266,3 +266,12 @@ def test_a_batch_waiting_for_review_is_completed_with_its_counts(owner: Any, pos
     body = client_for(owner).get(f"/api/v1/batches/{batch_id}/").json()
 
     assert (body["status"], body["counts"]["needs_review"]) == ("completed", 1)
+
+
+@pytest.mark.parametrize("body", [[None, None], "text", 5])
+def test_a_json_body_that_is_not_an_object_is_a_400(owner: Any, post: Any, body: Any) -> None:
+    response = post(client_for(owner), body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Send a multipart form or a JSON object."}
+    assert nothing_stored()
