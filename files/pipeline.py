@@ -164,7 +164,15 @@ def _describe(error: InvalidInput) -> str:
 
     def flatten(prefix: str, value: Any) -> list[str]:
         if isinstance(value, dict):
-            return [line for key, inner in value.items() for line in flatten(f"{prefix}{key}.", inner)]
+            # {"items": {"items[0]": ...}} reads as "items[0].field", not "items.items[0].field".
+            parent = prefix.rstrip(".").rsplit(".", 1)[-1]
+            return [
+                line
+                for key, inner in value.items()
+                for line in flatten(
+                    f"{prefix.removesuffix(parent + '.') if key.startswith(parent + '[') else prefix}{key}.", inner
+                )
+            ]
         if isinstance(value, list):
             return [f"{prefix.rstrip('.')}: {item}" for item in value]
         return [f"{prefix.rstrip('.')}: {value}"]

@@ -113,3 +113,13 @@ class BrokenExtractor(ConfidentExtractor):
 
     def extract(self, document: ReadDocument) -> ExtractionResult:
         return {}["missing"]
+
+
+class ThreeDecimalTaxExtractor(ConfidentExtractor):
+    """New York's 8.875 % sales tax: a rate the invoice service does not hold (two decimals)."""
+
+    changes = {
+        "items": [{"description": "Consulting", "quantity": "2", "unit_price": "50.00", "tax_rate": "8.875"}],
+        "tax_amount": "8.88",
+        "total_amount": "108.88",
+    }

@@ -330,3 +330,11 @@ def test_a_pipeline_that_breaks_leaves_a_failed_task_naming_the_error(owner: Any
 
     task.refresh_from_db()
     assert (task.status, task.error) == ("failed", "Processing stopped by an unexpected error (KeyError).")
+
+
+@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ThreeDecimalTaxExtractor")
+def test_a_line_the_invoice_service_refuses_is_named_in_the_review_message(one_document: Any) -> None:
+    task = one_document()
+
+    assert task.status == ProcessingStatus.NEEDS_REVIEW
+    assert task.result["message"] == "Needs review: items[0].tax_rate: At most 2 decimal places."
