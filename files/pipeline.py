@@ -272,26 +272,32 @@ def document_process(*, task_id: uuid.UUID | str, final_attempt: bool = True) ->
     return _reload(task)
 
 
+def _review_reason(*, task: ProcessingTask, extraction: ExtractionResult) -> str | None:
+    """Why the result waits for a person instead of being saved; None to save it."""
+    try:
+        invoice_input_from(extraction.structured_data)
+    except InvalidInput as error:
+        return f"Needs review: {_describe(error)}"
+    batch = task.batch
+    threshold = batch.confidence_threshold if batch is not None else 0.8
+    if batch is not None and not batch.auto_save:
+        return "Needs review: automatic saving is off for this upload."
+    if extraction.confidence_score < threshold:
+        return f"Needs review: confidence {extraction.confidence_score:.2f} is below the threshold {threshold:.2f}."
+    return None
+
+
 def _validate_and_save(
     *, task: ProcessingTask, reporter: progress.ProgressReporter, extraction: ExtractionResult
 ) -> _Outcome:
     reporter.report(progress.STAGE_START, "validate", 80, "Checking the extracted fields")
-    batch = task.batch
-    threshold = batch.confidence_threshold if batch is not None else 0.8
-    auto_save = batch.auto_save if batch is not None else True
-    try:
-        invoice_input_from(extraction.structured_data)
-    except InvalidInput as error:
+    # A delivery that died after saving left its draft: that is the outcome, whatever this
+    # reading says (a reader need not be deterministic).
+    reason = None if task.invoice_id is not None else _review_reason(task=task, extraction=extraction)
+    if reason is not None:
         reporter.report(progress.STAGE_COMPLETE, "validate", 90, "The fields need review")
-        return _Outcome(ProcessingStatus.NEEDS_REVIEW, f"Needs review: {_describe(error)}")
+        return _Outcome(ProcessingStatus.NEEDS_REVIEW, reason)
     reporter.report(progress.STAGE_COMPLETE, "validate", 90, "Fields checked")
-    if not auto_save:
-        return _Outcome(ProcessingStatus.NEEDS_REVIEW, "Needs review: automatic saving is off for this upload.")
-    if extraction.confidence_score < threshold:
-        return _Outcome(
-            ProcessingStatus.NEEDS_REVIEW,
-            f"Needs review: confidence {extraction.confidence_score:.2f} is below the threshold {threshold:.2f}.",
-        )
     reporter.report(progress.STAGE_START, "save", 90, "Saving the draft invoice")
     try:
         invoice = _save_draft(task_id=task.pk, data=extraction.structured_data)

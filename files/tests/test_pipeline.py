@@ -338,3 +338,15 @@ def test_a_line_the_invoice_service_refuses_is_named_in_the_review_message(one_d
 
     assert task.status == ProcessingStatus.NEEDS_REVIEW
     assert task.result["message"] == "Needs review: items[0].tax_rate: At most 2 decimal places."
+
+
+@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ConfidentExtractor")
+def test_a_redelivery_after_the_save_keeps_the_draft_even_if_the_reading_is_unsure(one_document: Any) -> None:
+    task = one_document()
+    ProcessingTask.objects.filter(pk=task.pk).update(status="running", progress=92, current_stage="save")
+
+    with override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "UnsureExtractor"):
+        document_process(task_id=task.pk)
+
+    task.refresh_from_db()
+    assert (task.status, task.result["invoice_id"], Invoice.objects.count()) == ("completed", task.invoice_id, 1)
