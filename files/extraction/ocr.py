@@ -6,7 +6,7 @@ black-on-white text at about 300 DPI best:
 1. orientation from EXIF (phone photos), grayscale;
 2. scale: small images are enlarged so text is about the size Tesseract expects,
    huge ones reduced (the pixel limit has been checked before);
-3. lighting: a wide blur of the page (the paper's local brightness) is subtracted (uneven light, shadows of a photo),
+3. speckle: a 3x3 median filter; lighting: a wide blur of the page (the paper's local brightness) is subtracted (uneven light, shadows of a photo),
    then autocontrast;
 4. deskew: the angle (within +-6 degrees) whose horizontal projection has the
    sharpest profile, measured on a small binarised copy;
@@ -81,7 +81,9 @@ def preprocess(image: Image.Image) -> Image.Image:
         background = Image.new("RGB", image.size, "white")
         background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
         image = background
-    gray = image.convert("L")
+    # Speckle (scanner dust, salt-and-pepper noise) is removed at the scan's own resolution,
+    # before scaling could grow it into blobs that look like punctuation.
+    gray = image.convert("L").filter(ImageFilter.MedianFilter(3))
     if gray.width < TARGET_WIDTH * 0.7 or gray.width > TARGET_WIDTH * 1.5:
         ratio = TARGET_WIDTH / gray.width
         gray = gray.resize((TARGET_WIDTH, max(1, round(gray.height * ratio))), Image.Resampling.LANCZOS)
