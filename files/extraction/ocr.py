@@ -55,7 +55,7 @@ def _otsu_threshold(image: Image.Image) -> int:
 
 def _profile_sharpness(binary: Image.Image) -> float:
     """Variance of the row sums: high when text lines are horizontal."""
-    rows = list(binary.resize((1, binary.height), Image.Resampling.BOX).getdata())
+    rows = list(binary.resize((1, binary.height), Image.Resampling.BOX).get_flattened_data())
     mean = sum(rows) / len(rows)
     return sum((value - mean) ** 2 for value in rows)
 
