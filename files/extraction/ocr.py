@@ -110,7 +110,7 @@ def _divide(gray: Image.Image, light: Image.Image) -> Image.Image:
 
 def read_image(image: Image.Image) -> str:
     """The text of one page image."""
-    timeout = int(getattr(settings, "EXTRACTION_OCR_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
+    timeout = float(getattr(settings, "EXTRACTION_OCR_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
     try:
         return image_to_string(preprocess(image), lang=LANGUAGES, config="--psm 4", timeout=timeout)
     except TesseractNotFoundError as error:
@@ -120,7 +120,7 @@ def read_image(image: Image.Image) -> str:
     except RuntimeError as error:
         # pytesseract signals its timeout with a bare RuntimeError("Tesseract process timeout").
         if "timeout" in str(error).lower():
-            raise TransientExtractionError(f"OCR took longer than {timeout} seconds.") from error
+            raise TransientExtractionError(f"OCR took longer than {timeout:g} seconds.") from error
         raise
 
 
