@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "billing.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -94,7 +94,9 @@ def main() -> None:
         found_items = result.structured_data["items"]
         items_right[group][0] += sum(1 for item in expected_items if item in found_items)
 
-    print(f"\nthroughput, one process (peak RSS {peak_rss_mib():.0f} MiB; {baseline:.0f} MiB after building the corpus)")
+    print(
+        f"\nthroughput, one process (peak RSS {peak_rss_mib():.0f} MiB; {baseline:.0f} MiB after building the corpus)"
+    )
     for group in GROUPS:
         if counts[group]:
             rate = counts[group] / seconds[group]
@@ -104,9 +106,7 @@ def main() -> None:
         print("\nshare of documents with the field read exactly")
         print(f"  {'field':18}" + "".join(f"{group:>12}" for group in GROUPS if counts[group]))
         for name in names:
-            row = "".join(
-                f"{right[group][name] / counts[group]:>12.0%}" for group in GROUPS if counts[group]
-            )
+            row = "".join(f"{right[group][name] / counts[group]:>12.0%}" for group in GROUPS if counts[group])
             print(f"  {name:18}{row}")
         row = "".join(
             f"{(items_right[group][0] / items_right[group][1]) if items_right[group][1] else 0:>12.0%}"

@@ -6,7 +6,8 @@ black-on-white text at about 300 DPI best:
 1. orientation from EXIF (phone photos), grayscale;
 2. scale: small images are enlarged so text is about the size Tesseract expects,
    huge ones reduced (the pixel limit has been checked before);
-3. speckle: a 3x3 median filter; lighting: a wide blur of the page (the paper's local brightness) is subtracted (uneven light, shadows of a photo),
+3. speckle: a 3x3 median filter at the scan's own resolution; lighting: a wide blur of
+   the page (the paper's local brightness) is subtracted (uneven light, photo shadows),
    then autocontrast;
 4. deskew: the angle (within +-6 degrees) whose horizontal projection has the
    sharpest profile, measured on a small binarised copy;
@@ -20,11 +21,17 @@ binary is a `TransientExtractionError` (worth a retry), a file Tesseract rejects
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 from pytesseract import TesseractError, TesseractNotFoundError, image_to_string
 
 from files.extraction.base import ExtractionError, TransientExtractionError
+
+# One Tesseract thread per OCR run: a Celery worker process is the unit of parallelism, and
+# OpenMP threads competing with the other workers for the same cores only slow all of them.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 LANGUAGES = "eng+deu+fra+spa+ita+nld"
 TARGET_WIDTH = 2480  # A4 at 300 DPI

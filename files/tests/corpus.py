@@ -269,7 +269,7 @@ def ubl_xml(expected: dict[str, Any], *, credit_note: bool = False) -> bytes:
         "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"
         if credit_note
         else "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>"
-    )  # noqa: E501
+    )
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <{root} xmlns="urn:oasis:names:specification:ubl:schema:xsd:{root}-2"
   xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"

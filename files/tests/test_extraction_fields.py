@@ -110,7 +110,13 @@ def test_an_italian_invoice_is_read():
     assert data["issuer"]["name"] == "Trattoria Da Gino S.r.l."
     assert data["issuer"]["tax_id"] == "IT00743110157"
     assert data["items"] == [
-        {"description": "Cena aziendale", "quantity": "20", "unit_price": "45.00", "tax_rate": "10", "line_total": "900.00"}
+        {
+            "description": "Cena aziendale",
+            "quantity": "20",
+            "unit_price": "45.00",
+            "tax_rate": "10",
+            "line_total": "900.00",
+        }
     ]
 
 

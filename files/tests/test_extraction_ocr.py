@@ -13,14 +13,14 @@ from __future__ import annotations
 import io
 import time
 
-import pytest
 import pytesseract
+import pytest
 from PIL import Image
 
 from files.extraction import ExtractionError, TransientExtractionError, get_extractor
 from files.extraction.ocr import preprocess, skew_angle
 from files.samples import render_sample
-from files.tests.corpus import rasterise, raster_document, scan
+from files.tests.corpus import raster_document, rasterise, scan
 from files.tests.extraction_support import field_errors
 
 MONEY_AND_DATES = ("invoice_number", "issue_date", "due_date", "currency", "subtotal", "tax_amount", "total_amount")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from files.extraction import get_extractor
+from files.samples import SUPPORTED_BUSINESS_TYPES, render_sample
 from files.tests.corpus import sample_grid
 from files.tests.extraction_support import field_errors
-from files.samples import SUPPORTED_BUSINESS_TYPES, render_sample
 
 # 40 samples: every business type, complexity, language and layout appears several times.
 GRID = sample_grid(40)

@@ -67,7 +67,9 @@ def test_a_seed_makes_a_sample_reproducible():
 
 
 def test_every_layout_can_be_chosen():
-    layouts = {render_sample(business_type="medical", complexity="simple", seed=1, layout=name).layout for name in LAYOUTS}
+    layouts = {
+        render_sample(business_type="medical", complexity="simple", seed=1, layout=name).layout for name in LAYOUTS
+    }
     assert layouts == set(LAYOUTS)
 
 
