@@ -200,6 +200,7 @@ DOCUMENT_PROCESSING_QUEUE: str = env.str("DOCUMENT_PROCESSING_QUEUE", default="c
 DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
 EXTRACTION_MAX_PAGES: int = env.int("EXTRACTION_MAX_PAGES", default=20)
 EXTRACTION_MAX_PIXELS: int = env.int("EXTRACTION_MAX_PIXELS", default=40_000_000)
+EXTRACTION_OCR_TIMEOUT: float = env.float("EXTRACTION_OCR_TIMEOUT", default=60.0)
 
 STORAGE_BACKEND: str = env.str("STORAGE", default="local")
 if STORAGE_BACKEND == "s3":

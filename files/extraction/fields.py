@@ -217,17 +217,17 @@ class _Reader:
     def items(self) -> tuple[list[dict[str, Any]], list[float], set[int]]:
         header = None
         for index, line in enumerate(self.lines):
-            if find_label("items_description", line) and find_label("items_quantity", line):
+            if self._is_items_header(line):
                 header = index
                 break
         if header is None:
             return [], [], set()
         header_line = self.lines[header]
-        discount_at = find_label("items_discount", header_line)
-        tax_at = find_label("items_tax", header_line[find_label("items_quantity", header_line).end() :])
-        discount_first = bool(discount_at) and (
-            not tax_at or discount_at.start() < tax_at.start() + find_label("items_quantity", header_line).end()
-        )
+        described = find_label("items_description", header_line)
+        columns = header_line[described.end() :]
+        discount_at = find_label("items_discount", columns)
+        tax_at = find_label("items_tax", columns)
+        discount_first = bool(discount_at) and (not tax_at or discount_at.start() < tax_at.start())
         rows, confidences, used = [], [], {header}
         for index in range(header + 1, len(self.lines)):
             line = self.lines[index]
@@ -247,6 +247,18 @@ class _Reader:
             confidences.append(confidence)
             used.add(index)
         return rows, confidences, used
+
+    @staticmethod
+    def _is_items_header(line: str) -> bool:
+        """A table header: a description column and at least two other known column names."""
+        described = find_label("items_description", line)
+        if not described or described.start() > 20:
+            return False
+        columns = line[described.end() :]
+        found = sum(
+            1 for name in ("items_quantity", "items_amount", "items_discount", "items_tax") if find_label(name, columns)
+        )
+        return found >= 2 or bool(find_label("items_quantity", columns))
 
     def _row(self, line: str, *, has_discount: bool, discount_first: bool) -> tuple[dict[str, Any], float] | None:
         """One table row: a description, then figures; the figures are found from the right.
@@ -410,9 +422,7 @@ class _Reader:
             if lines and POSTAL_LINE.match(lines[-1]):
                 break
             line = self.lines[index]
-            if _has_label(line, BLOCK_STOP_FIELDS) or (
-                find_label("items_description", line) and find_label("items_quantity", line)
-            ):
+            if _has_label(line, BLOCK_STOP_FIELDS) or self._is_items_header(line):
                 break
             if self.classify_total(line) or find_iban(line):
                 break
@@ -575,9 +585,104 @@ def _reconcile(
     return values, confidence, False
 
 
+SPLIT_FIELDS = ("invoice_number", "issue_date", "due_date", "tax_id")
+OCR_JUNK_TOKEN = re.compile(r"^[.,:;|_\-–—'\"“”‘’`~^©®°»«*=+<>\\/]+$")
+
+
+def clean_ocr_line(line: str) -> str:
+    """Drop tokens that are only punctuation: specks and ruling lines that OCR reads as `. | -`."""
+    return " ".join(token for token in line.split(" ") if not OCR_JUNK_TOKEN.match(token)).strip()
+
+
+def split_at_labels(lines: list[str]) -> list[str]:
+    """Split a line where a strong label starts in its middle.
+
+    OCR (and some text layers) put two columns on one line, "57 Station Lane Invoice
+    No.: INV-1"; cutting before the label gives each column its own line again.
+    Only specific labels (six letters or more: "Invoice No.", "Rechnungsdatum") cut,
+    not generic words such as "date".
+    """
+    result = []
+    for line in lines:
+        cuts = []
+        for field in SPLIT_FIELDS:
+            match = find_label(field, line)
+            if match and match.start() > 0 and len(match.group(0)) >= 6 and line[match.start() - 1] == " ":
+                cuts.append(match.start())
+        start = 0
+        for cut in sorted(set(cuts)):
+            if line[start:cut].strip():
+                result.append(line[start:cut].strip())
+                start = cut
+        result.append(line[start:].strip())
+    return [line for line in result if line]
+
+
+def _is_bare_label(line: str) -> bool:
+    for field in SPLIT_FIELDS:
+        match = find_label(field, line, at_start=True)
+        if match and not _after(line, match):
+            return True
+    return False
+
+
+def _value_segments(line: str) -> list[str]:
+    """A row of values cut into pieces: whole dates stay one piece, other text splits on spaces."""
+    segments: list[str] = []
+    position = 0
+    for start, _ in find_dates(line):
+        match_end = _date_end(line, start)
+        segments.extend(line[position:start].split())
+        segments.append(line[start:match_end])
+        position = match_end
+    segments.extend(line[position:].split())
+    return segments
+
+
+def _date_end(line: str, start: int) -> int:
+    end = len(line)
+    while end > start and not find_dates(line[start:end]):
+        end -= 1
+    while end > start + 1 and find_dates(line[start : end - 1]) == find_dates(line[start:end]):
+        end -= 1
+    return end
+
+
+def join_label_rows(lines: list[str]) -> list[str]:
+    """Labels printed side by side above their values ("No. | Date | Due" over "42 | ... | ...").
+
+    After `split_at_labels` those are several bare label lines followed by one line of
+    values; when the values split into as many pieces as there are labels, each label
+    gets its own piece.
+    """
+    result: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and _is_bare_label(lines[end]):
+            end += 1
+        count = end - index
+        if count >= 2 and end < len(lines):
+            segments = _value_segments(lines[end])
+            if len(segments) == count:
+                result.extend(f"{label} {value}" for label, value in zip(lines[index:end], segments, strict=True))
+                index = end + 1
+                continue
+        if count:
+            result.extend(lines[index:end])
+            index = end
+        else:
+            result.append(lines[index])
+            index += 1
+    return result
+
+
 def extract_fields(document: ReadDocument) -> ExtractionResult:
     """Read the invoice fields from a document's text (text layer or OCR)."""
     lines = normalise_text(document.text)
+    if document.kind in ("scan_pdf", "image"):
+        lines = [line for line in (clean_ocr_line(line) for line in lines) if line]
+    lines = join_label_rows(split_at_labels(lines))
     if sum(len(line) for line in lines) < 20:
         raise ExtractionError("The document has no readable text.")
     data = empty_data()
@@ -596,6 +701,8 @@ def extract_fields(document: ReadDocument) -> ExtractionResult:
     totals = reader.totals(skip=item_lines)
     items_sum = sum((Decimal(item["line_total"]) for item in items), Decimal(0)) if items else None
     values, total_confidence, consistent = _reconcile(totals, items_sum)
+    if data["invoice_number"] is None and values["total_amount"] is None:
+        raise ExtractionError("The document does not look like an invoice: it has no invoice number and no total.")
     for name, value in values.items():
         data[name] = money_text(value) if value is not None else None
         confidence[name] = total_confidence[name]

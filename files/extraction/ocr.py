@@ -6,7 +6,8 @@ black-on-white text at about 300 DPI best:
 1. orientation from EXIF (phone photos), grayscale;
 2. scale: small images are enlarged so text is about the size Tesseract expects,
    huge ones reduced (the pixel limit has been checked before);
-3. lighting: a wide blur of the page (the paper's local brightness) is subtracted (uneven light, shadows of a photo),
+3. speckle: a 3x3 median filter at the scan's own resolution; lighting: a wide blur of
+   the page (the paper's local brightness) is subtracted (uneven light, photo shadows),
    then autocontrast;
 4. deskew: the angle (within +-6 degrees) whose horizontal projection has the
    sharpest profile, measured on a small binarised copy;
@@ -20,11 +21,17 @@ binary is a `TransientExtractionError` (worth a retry), a file Tesseract rejects
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 from pytesseract import TesseractError, TesseractNotFoundError, image_to_string
 
 from files.extraction.base import ExtractionError, TransientExtractionError
+
+# One Tesseract thread per OCR run: a Celery worker process is the unit of parallelism, and
+# OpenMP threads competing with the other workers for the same cores only slow all of them.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 LANGUAGES = "eng+deu+fra+spa+ita+nld"
 TARGET_WIDTH = 2480  # A4 at 300 DPI
@@ -55,7 +62,7 @@ def _otsu_threshold(image: Image.Image) -> int:
 
 def _profile_sharpness(binary: Image.Image) -> float:
     """Variance of the row sums: high when text lines are horizontal."""
-    rows = list(binary.resize((1, binary.height), Image.Resampling.BOX).getdata())
+    rows = list(binary.resize((1, binary.height), Image.Resampling.BOX).get_flattened_data())
     mean = sum(rows) / len(rows)
     return sum((value - mean) ** 2 for value in rows)
 
@@ -81,7 +88,9 @@ def preprocess(image: Image.Image) -> Image.Image:
         background = Image.new("RGB", image.size, "white")
         background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
         image = background
-    gray = image.convert("L")
+    # Speckle (scanner dust, salt-and-pepper noise) is removed at the scan's own resolution,
+    # before scaling could grow it into blobs that look like punctuation.
+    gray = image.convert("L").filter(ImageFilter.MedianFilter(3))
     if gray.width < TARGET_WIDTH * 0.7 or gray.width > TARGET_WIDTH * 1.5:
         ratio = TARGET_WIDTH / gray.width
         gray = gray.resize((TARGET_WIDTH, max(1, round(gray.height * ratio))), Image.Resampling.LANCZOS)
@@ -108,7 +117,7 @@ def _divide(gray: Image.Image, light: Image.Image) -> Image.Image:
 
 def read_image(image: Image.Image) -> str:
     """The text of one page image."""
-    timeout = int(getattr(settings, "EXTRACTION_OCR_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
+    timeout = float(getattr(settings, "EXTRACTION_OCR_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
     try:
         return image_to_string(preprocess(image), lang=LANGUAGES, config="--psm 4", timeout=timeout)
     except TesseractNotFoundError as error:
@@ -118,7 +127,7 @@ def read_image(image: Image.Image) -> str:
     except RuntimeError as error:
         # pytesseract signals its timeout with a bare RuntimeError("Tesseract process timeout").
         if "timeout" in str(error).lower():
-            raise TransientExtractionError(f"OCR took longer than {timeout} seconds.") from error
+            raise TransientExtractionError(f"OCR took longer than {timeout:g} seconds.") from error
         raise
 
 

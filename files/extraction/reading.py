@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pypdfium2 as pdfium
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from files.extraction import ocr
 from files.extraction.base import ExtractionError, ReadDocument
@@ -123,10 +125,26 @@ def read_pdf(content: bytes) -> ReadDocument:
     return ReadDocument(kind="scan_pdf", text="\f".join(ocr.read_images(images)), xml=None, pages=len(images))
 
 
+@contextmanager
+def _refuse_truncated_images() -> Iterator[None]:
+    """Make Pillow raise on truncated data while we decode.
+
+    WeasyPrint sets Pillow's process-wide `LOAD_TRUNCATED_IMAGES` on import, which
+    would let a cut-off upload decode as a grey page and be "read" as empty; an upload
+    must rather fail with a reason. The flag is restored afterwards.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def open_image_frames(content: bytes) -> list[Image.Image]:
     """The frames of an image (several for a multi-page TIFF), checked against the limits before decoding."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _refuse_truncated_images():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(content))
             frames = getattr(image, "n_frames", 1)
@@ -143,7 +161,9 @@ def open_image_frames(content: bytes) -> list[Image.Image]:
                 image.load()
                 result.append(image.copy())
             return result
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ExtractionError(f"The image is too large to be read: {error}") from error
+    except UnidentifiedImageError as error:
         raise ExtractionError(f"The image cannot be read: {error}.") from error
     except (OSError, SyntaxError, ValueError) as error:
         # Pillow reports truncated or corrupt data as OSError / SyntaxError / ValueError.

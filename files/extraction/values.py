@@ -187,12 +187,14 @@ def currency_mentions(text: str) -> list[str]:
             if not re.search(r"\d", around):
                 continue
         mentions.append((match.start(), code))
-    for symbol, code in CURRENCY_SYMBOLS.items():
+    taken: list[tuple[int, int]] = []
+    for symbol, code in sorted(CURRENCY_SYMBOLS.items(), key=lambda pair: -len(pair[0])):
         for match in re.finditer(re.escape(symbol), text):
-            if symbol == "$" and match.start() > 0 and text[match.start() - 1].isalpha():
-                continue  # part of US$, CA$, A$
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue  # part of a longer symbol already counted: the A$ in CA$
             if symbol == "Fr." and not re.match(r"\s?\d", text[match.end() : match.end() + 2]):
                 continue
+            taken.append(match.span())
             mentions.append((match.start(), code))
     return [code for _, code in sorted(mentions)]
 
