@@ -94,11 +94,11 @@ def render_invoice_html(invoice: Invoice) -> str:
     return render_to_string(TEMPLATE_NAME, invoice_document_context(invoice))
 
 
+def html_to_pdf(html: str) -> bytes:
+    """Print a self-contained HTML page to PDF, fetching nothing but local static files."""
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=LocalOnlyURLFetcher()).write_pdf()
+
+
 def render_invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice as an A4 PDF."""
-    html = HTML(
-        string=render_invoice_html(invoice),
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=LocalOnlyURLFetcher(),
-    )
-    return html.write_pdf()
+    return html_to_pdf(render_invoice_html(invoice))
