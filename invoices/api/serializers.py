@@ -268,6 +268,22 @@ class InvoiceInputSerializer(serializers.Serializer):
         return {"data": data, "items": items, "expected_total": expected_total}
 
 
+class InvoiceReplaceInputSerializer(InvoiceInputSerializer):
+    """`PUT`: the whole editable invoice. `items` and the customer must be given; the
+    customer's e-mail and address and the notes are reset when left out. The number,
+    currency and dates keep their values when left out (the server chose them at creation)."""
+
+    customer_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    customer_address = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    items = ItemListField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("customer_id") is None and not (attrs.get("customer_name") or "").strip():
+            raise serializers.ValidationError({"customer_name": ["Give customer_id or customer_name."]})
+        return attrs
+
+
 class InvoiceCreateInputSerializer(InvoiceInputSerializer):
     def validate_status(self, value: str | None) -> str | None:
         if value not in (None, "", InvoiceStatus.DRAFT):

@@ -39,6 +39,7 @@ from invoices.api.serializers import (
     InvoiceCreateInputSerializer,
     InvoiceEventSerializer,
     InvoiceInputSerializer,
+    InvoiceReplaceInputSerializer,
     InvoiceSerializer,
     PayInputSerializer,
     PaymentInputSerializer,
@@ -92,6 +93,15 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
         request=InvoiceInputSerializer,
         responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT, 412: PRECONDITION_FAILED},
     ),
+    update=extend_schema(
+        summary="Replace a draft invoice",
+        description="The whole editable invoice: `items` and the customer (`customer_id` or `customer_name`) are "
+        "required, and replace what was there; left-out e-mail, address and notes become empty. The same edit "
+        "as PATCH otherwise (409 outside draft, `status` refused).",
+        parameters=[INVOICE_ID, IF_MATCH_PARAMETER],
+        request=InvoiceReplaceInputSerializer,
+        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT, 412: PRECONDITION_FAILED},
+    ),
     destroy=extend_schema(
         summary="Delete a draft or cancelled invoice (soft)",
         parameters=[INVOICE_ID],
@@ -104,7 +114,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     # Any path segment reaches the view, so an id like `abc` is this API's JSON 404 rather than
     # an unrouted URL (Django's HTML debug page when DEBUG is on); `initial` refuses it.
     lookup_value_regex = r"[^/]+"
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     # Only tells the schema generator the model; every read goes through `invoices.selectors`.
     queryset = Invoice.objects.none()
 
@@ -178,8 +188,15 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         return self._render(self._visible(pk), fields=fields)
 
     def partial_update(self, request: Request, pk: str) -> Response:
+        return self._edit(pk, InvoiceInputSerializer(data=request.data, partial=True))
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._edit(pk, InvoiceReplaceInputSerializer(data=request.data))
+
+    def _edit(self, pk: str, serializer: InvoiceInputSerializer) -> Response:
+        """PATCH and PUT: one update service, which refuses edits outside draft (409)."""
+        request = self.request
         invoice = self._visible(pk)
-        serializer = InvoiceInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.invoice_update(
             invoice_id=invoice.pk,

@@ -294,12 +294,6 @@ def test_patch_with_due_date_before_issue_date_is_a_400(owner: Any) -> None:
     assert event_count(invoice) == 1
 
 
-def test_put_is_not_offered(owner: Any) -> None:
-    invoice = make_invoice(owner=owner)
-
-    assert client_for(owner).put(invoice_url(invoice), invoice_body(), format="json").status_code == 405
-
-
 def test_deleting_a_draft_hides_it_and_keeps_the_row_and_its_trail(owner: Any) -> None:
     invoice = make_invoice(owner=owner)
     client = client_for(owner)
