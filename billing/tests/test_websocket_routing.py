@@ -26,7 +26,9 @@ async def test_an_unknown_socket_path_is_closed_with_4404_for_a_signed_in_client
 
 
 async def test_an_unknown_path_answers_bearer_to_a_browser_that_offered_it(owner: Any) -> None:
-    communicator = WebsocketCommunicator(websocket_application, "/ws/chat/", subprotocols=["bearer", access_token(owner)])
+    communicator = WebsocketCommunicator(
+        websocket_application, "/ws/chat/", subprotocols=["bearer", access_token(owner)]
+    )
 
     connected, subprotocol = await communicator.connect()
 

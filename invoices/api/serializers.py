@@ -332,10 +332,17 @@ class RejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField(error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED})
 
 
+class CaseInsensitiveChoiceField(serializers.ChoiceField):
+    """A choice of lower-case values, given in any case (seed 001 writes `PAID`)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data.strip().lower() if isinstance(data, str) else data)
+
+
 class StatusInputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
+    status = CaseInsensitiveChoiceField(
         choices=InvoiceStatus.choices,
-        help_text="The status to reach.",
+        help_text="The status to reach, in any case.",
         error_messages={"invalid_choice": f"Unknown status; use one of {', '.join(InvoiceStatus.values)}."},
     )
     reason = serializers.CharField(

@@ -17,7 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import NotFound
+from billing.errors import InvalidInput, NotFound
+from billing.pagination import PAGINATION_PARAMETERS
 from invoices import selectors, services
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import (
@@ -49,8 +50,20 @@ from invoices.api.serializers import (
     StatusInputSerializer,
     sparse_fields,
 )
+from invoices.filters import InvoiceFilterSet
 from invoices.idempotency import idempotent_response
 from invoices.models import Invoice
+
+# Every query parameter the list understands; anything else is a 400, never ignored.
+LIST_PARAMETERS = (*InvoiceFilterSet.base_filters, "fields", *PAGINATION_PARAMETERS, "format")
+
+
+def reject_unknown_parameters(request: Request, known: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        message = f"Unknown query parameter; valid parameters: {', '.join(sorted(known))}."
+        raise InvalidInput(errors={name: [message] for name in unknown})
+
 
 INVOICE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The invoice id.")
 TRANSITION_RESPONSES = {200: InvoiceSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
@@ -71,7 +84,8 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
     list=extend_schema(
         summary="List invoices",
         description="Own invoices (staff: everyone's), filtered and ordered; bad filter values are a 400 naming "
-        "the filter.",
+        "the filter, and so is a query parameter not listed here. Pages by `page` and `page_size` (or `per_page`), "
+        "or by `skip` and `limit`.",
         parameters=[*invoice_filter_parameters(), FIELDS_PARAMETER],
         responses={200: SparseInvoiceSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
@@ -144,6 +158,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     # --- collection ----------------------------------------------------------------------
 
     def list(self, request: Request) -> Response:
+        reject_unknown_parameters(request, LIST_PARAMETERS)
         fields = sparse_fields(request.query_params.get("fields"))
         queryset = selectors.invoice_list(user=request.user, filters=request.query_params)
         page = self.paginate_queryset(queryset)
