@@ -255,7 +255,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "billing.exceptions.exception_handler",
+    # The general API limit (FinSentry: 100 requests per 60 s per user or address).
+    "DEFAULT_THROTTLE_CLASSES": ["billing.throttles.ApiUserThrottle", "billing.throttles.ApiAnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "api_user": env.str("THROTTLE_API_USER", default="100/min"),
+        "api_anon": env.str("THROTTLE_API_ANON", default="100/min"),
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="20/min"),
         "login_username": env.str("THROTTLE_LOGIN_USERNAME", default="5/min"),
         "auth_anon": env.str("THROTTLE_AUTH_ANON", default="30/min"),
