@@ -43,6 +43,15 @@ def _keep_the_test_transaction_open() -> Any:
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _no_general_rate_limit(settings: Any) -> None:
+    """Each operation is called a few hundred times here; the general API limit (tested in
+    billing/tests/test_throttles.py) would answer 429 from the 101st on."""
+    framework = {**settings.REST_FRAMEWORK}
+    framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], "api_user": None, "api_anon": None}
+    settings.REST_FRAMEWORK = framework
+
+
 # Read through the app itself at collection time: the document needs no database.
 fuzzed = (
     schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())

@@ -79,7 +79,7 @@ def test_put_is_documented_as_a_full_update_of_a_draft(
     put = schema["paths"]["/api/v1/invoices/{id}/"]["put"]
     body = put["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
 
-    assert set(put["responses"]) == {"200", "400", "404", "409", "412"}
+    assert set(put["responses"]) == {"200", "400", "404", "409", "412", "429"}
     assert "items" in schema["components"]["schemas"][body]["required"]
 
 
@@ -91,7 +91,7 @@ def test_writes_document_their_bodies_headers_and_errors(
 
     create = paths["/api/v1/invoices/"]["post"]
     assert "Idempotency-Key" in _parameters(create)
-    assert set(create["responses"]) == {"201", "400", "422"}
+    assert set(create["responses"]) == {"201", "400", "422", "429"}
     body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert {"items", "customer_id", "total_amount", "currency"} <= set(components[body]["properties"])
 
