@@ -1,8 +1,13 @@
 """The general API rate limit: FinSentry's 100 requests per 60 s, per user or per address.
 
-Signed-in callers are counted by user (`THROTTLE_API_USER`), anonymous ones by client
-address (`THROTTLE_API_ANON`, with DRF's `NUM_PROXIES` rule for `X-Forwarded-For`). Over
-the limit is a 429 with `Retry-After`. Rates are read from the settings on each request,
+API clients signed in with a token are counted by user (`THROTTLE_API_USER`), anonymous
+ones by client address (`THROTTLE_API_ANON`, with DRF's `NUM_PROXIES` rule for
+`X-Forwarded-For`). Over the limit is a 429 with `Retry-After`.
+
+Calls that ride on the session cookie come from this site's own pages (the dashboard
+refreshes four figures on every metrics push, up to once a second) and are not counted:
+the pages serve the same data without any limit, so counting their scripts would only
+break the dashboard of a busy office, not hold anyone back. Rates are read from the settings on each request,
 so a changed `DEFAULT_THROTTLE_RATES` applies at once (tests and operators rely on it).
 
 The counters live in the cache (Redis in production). A rate limit protects the service;
@@ -19,6 +24,7 @@ from typing import Any
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -67,13 +73,15 @@ class _OutageTolerantRateMixin:
 
 
 class ApiUserThrottle(_OutageTolerantRateMixin, UserRateThrottle):
-    """Signed-in callers, per user."""
+    """Signed-in API clients, per user; the pages' own calls (session cookie) are not counted."""
 
     scope = "api_user"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not (request.user and request.user.is_authenticated):
             return None  # counted by ApiAnonThrottle
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.services import token_pair_issue
 from billing.throttles import parse_rate
 from invoices.tests.api_support import client_for
 
@@ -33,6 +34,21 @@ def test_the_default_limit_is_100_requests_a_minute_per_user(owner: Any) -> None
     statuses = [client.get("/api/v1/invoices").status_code for _ in range(101)]
 
     assert statuses == [200] * 100 + [429]
+
+
+def test_a_bearer_token_client_is_counted_per_user(owner: Any, rates: Any) -> None:
+    rates(api_user="2/min")
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=owner).access_token}")
+
+    assert [client.get("/api/v1/invoices").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_pages_own_calls_on_the_session_cookie_are_not_counted(owner: Any, rates: Any) -> None:
+    rates(api_user="2/min")
+    client = APIClient()
+    client.force_login(owner)
+
+    assert [client.get("/api/v1/dashboard/aging/").status_code for _ in range(5)] == [200] * 5
 
 
 def test_over_the_limit_is_a_429_with_retry_after(owner: Any, rates: Any) -> None:
