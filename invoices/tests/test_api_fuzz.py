@@ -27,7 +27,8 @@ from accounts.services import token_pair_issue
 from invoices.services import invoice_create
 from invoices.tests.factories import item
 
-pytestmark = pytest.mark.django_db
+# Each operation is called a few hundred times: without the general API rate limit.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_general_rate_limit")]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -41,15 +42,6 @@ def _keep_the_test_transaction_open() -> Any:
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(autouse=True)
-def _no_general_rate_limit(settings: Any) -> None:
-    """Each operation is called a few hundred times here; the general API limit (tested in
-    billing/tests/test_throttles.py) would answer 429 from the 101st on."""
-    framework = {**settings.REST_FRAMEWORK}
-    framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], "api_user": None, "api_anon": None}
-    settings.REST_FRAMEWORK = framework
 
 
 # Read through the app itself at collection time: the document needs no database.
