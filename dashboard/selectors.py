@@ -342,4 +342,7 @@ def dashboard_recent_activity(*, user: Any, limit: int = 20) -> list[dict[str, A
     if not user.is_staff:
         scope = scope.filter(owner=user)
     events = scope.select_related("invoice", "actor").order_by("-created_at", "-id")[:limit]
-    return [{"event": event_summary(event), "invoice": invoice_summary(event.invoice)} for event in events]
+    return [
+        {"event": event_summary(event, currency=event.invoice.currency), "invoice": invoice_summary(event.invoice)}
+        for event in events
+    ]

@@ -12,7 +12,6 @@ cannot make the server fetch a remote address (or read a file elsewhere on disk)
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -23,7 +22,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from invoices.models import Invoice, LineItem
-from invoices.money import quantize
+from invoices.money import format_money, format_quantity, format_unit_price
 
 TEMPLATE_NAME = "invoices/invoice_document.html"
 
@@ -58,16 +57,6 @@ def invoice_issuer_name(invoice: Invoice) -> str:
     return (getattr(owner, "full_name", "") or "").strip() or owner.get_full_name() or owner.get_username()
 
 
-def format_money(amount: Decimal) -> str:
-    """`1234.5` -> `"1,234.50"`: grouped, two places, rounded the way invoices are."""
-    return f"{quantize(amount):,.2f}"
-
-
-def format_number(value: Decimal) -> str:
-    """Quantities and rates without trailing zeros or exponents: `2.500` -> `"2.5"`."""
-    return f"{value.normalize():f}"
-
-
 def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
     """Everything the document template shows, taken from the stored invoice.
 
@@ -79,10 +68,10 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
         {
             "number": line.line_number,
             "description": line.description,
-            "quantity": format_number(line.quantity),
-            "unit_price": format_money(line.unit_price),
-            "discount_percent": format_number(line.discount_percent),
-            "tax_rate": format_number(line.tax_rate),
+            "quantity": format_quantity(line.quantity),
+            "unit_price": format_unit_price(line.unit_price, grouped=True),
+            "discount_percent": format_quantity(line.discount_percent),
+            "tax_rate": format_quantity(line.tax_rate),
             "line_total": format_money(line.line_total),
         }
         for line in items

@@ -305,7 +305,7 @@ def test_a_total_that_differs_from_the_servers_is_refused_with_the_expected_one(
     assert response.status_code == 400
     assert not Invoice.objects.exists()
     assert response.context["form"].non_field_errors() == [
-        "The total does not match the items: expected 377.99, got 377.98."
+        "The total does not match the items: expected 377.99 EUR, got 377.98 EUR."
     ]
 
 
