@@ -102,14 +102,19 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def run_check(name: str) -> dict[str, Any]:
-    up, down = COMPONENT_WORDS.get(name, (HEALTHY, UNHEALTHY))
+def measure(check: Callable[[], dict[str, Any]], *, words: tuple[str, str] = (HEALTHY, UNHEALTHY)) -> dict[str, Any]:
+    """Run one check: `{status: <up word>, latency_ms, ...details}` or `{status: <down word>, error}`."""
+    up, down = words
     started = time.perf_counter()
     try:
-        details = CHECKS[name]()
+        details = check()
     except Exception as error:  # a health check reports every failure, it never raises
         return {"status": down, "error": f"{type(error).__name__}: {error}"[:300]}
     return {"status": up, "latency_ms": round((time.perf_counter() - started) * 1000, 2), **details}
+
+
+def run_check(name: str) -> dict[str, Any]:
+    return measure(CHECKS[name], words=COMPONENT_WORDS.get(name, (HEALTHY, UNHEALTHY)))
 
 
 def _is_up(name: str, result: dict[str, Any]) -> bool:
