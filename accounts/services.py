@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -158,8 +159,12 @@ def user_authenticate(*, username: str, password: str, request: HttpRequest | No
 def token_obtain(*, username: str, password: str, request: HttpRequest | None = None) -> TokenPair:
     """Log in through the API: authenticate, then issue a token pair."""
     user = user_authenticate(username=username, password=password, request=request)
-    # Session logins record this through a signal; token logins should show up in the admin too.
-    update_last_login(None, user)
+    if request is not None:
+        # A token login is a login: the signal records last_login (Django's own receiver)
+        # and clears the failed-attempt count of the lockout (axes), as a session login does.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+    else:
+        update_last_login(None, user)
     return token_pair_issue(user=user)
 
 

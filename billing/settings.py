@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
+    "axes",
     "billing",  # the project package: its management commands (ensure_database)
     "accounts",
     "invoices",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, so it sees the login views' answers and swaps a lockout in for them.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "billing.urls"
@@ -110,12 +113,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer, Celery broker -------------------------------------
 REDIS_URL: str | None = env.str("REDIS_URL", default=None) or None
 
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="billing"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=2.0),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+                # The cache holds throttle counters only: with Redis down they count
+                # nothing (logged) rather than turn every request into a 500.
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -163,7 +174,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
+# Axes first: a locked-out client or account is refused before any password is checked,
+# at every door that calls authenticate() (API, login page, admin, browsable API).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -175,6 +188,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=env.int("EMAIL_VERIFICATION_DAYS", default=3))
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+
+# --- Login lockout (django-axes, see accounts/lockout.py) -----------------------------
+# Counted in the database, so an outage of Redis neither unlocks nor breaks login.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Two independent locks: one per client address, one per account.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "billing.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
