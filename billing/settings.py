@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "invoices",
     "files",
     "dashboard",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer, Celery broker -------------------------------------
 REDIS_URL: str | None = env.str("REDIS_URL", default=None) or None
 
+# Bounded waits: a stopped or paused Redis costs a request seconds, never a hang.
+REDIS_CONNECT_TIMEOUT: float = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
+REDIS_SOCKET_TIMEOUT: float = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
@@ -121,8 +125,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="billing"),
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=2.0),
-                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 # The cache holds throttle counters only: with Redis down they count
                 # nothing (logged) rather than turn every request into a 500.
                 "IGNORE_EXCEPTIONS": True,
@@ -141,6 +145,7 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "socket_timeout": env.float("CHANNEL_LAYER_SOCKET_TIMEOUT", default=15.0),
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
                         "socket_keepalive": True,
                         "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
                     }
@@ -161,6 +166,23 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "c
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker that dies mid-task (OOM, SIGKILL) hands the task back instead of losing it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The longest a task may run; the broker hands an unacknowledged task to another worker
+# only after the visibility timeout, which must therefore outlast the longest task.
+CELERY_TASK_TIME_LIMIT: int = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT: int = CELERY_TASK_TIME_LIMIT - 30
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+# Publishing happens after a commit, inside a request: fail fast when the broker is down
+# (the outbox sweep delivers what was not queued) instead of retrying for 19 s.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -170,7 +192,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invoices.tasks.invoices_mark_overdue_task",
         "schedule": env.float("MARK_OVERDUE_INTERVAL_SECONDS", default=3600.0),
     },
+    "outbox-deliver-due": {
+        "task": "outbox.tasks.outbox_deliver_due_task",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
+    },
 }
+
+# --- Outbox: side effects that survive outages (see outbox/services.py) -----------------
+OUTBOX_HANDLERS: dict[str, str] = {
+    "invoice.sent_email": "invoices.notifications.invoice_sent_email_deliver",
+}
+OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RETRY_BASE_SECONDS: float = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS: float = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
+OUTBOX_SWEEP_BATCH: int = env.int("OUTBOX_SWEEP_BATCH", default=100)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
