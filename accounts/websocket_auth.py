@@ -43,6 +43,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from accounts.authentication import BearerJWTAuthentication
+from billing.parsers import json_loads
 
 SUBPROTOCOL = "bearer"
 CLOSE_UNAUTHENTICATED = 4401
@@ -268,8 +269,9 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
+        # Bounded nesting: a 100k-deep frame is an unknown message, not a dropped socket.
         with contextlib.suppress(ValueError):
-            return json.loads(text_data)
+            return json_loads(text_data)
         return None
 
     @classmethod

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("invoices.urls")),
 ]
 
+handler400 = "billing.error_views.bad_request"
 handler403 = "billing.error_views.permission_denied"
 handler404 = "billing.error_views.page_not_found"
 handler500 = "billing.error_views.server_error"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import update_session_auth_hash
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from accounts.api.serializers import (
     TokenPairSerializer,
 )
 from accounts.throttles import LOGIN_THROTTLES, AuthAnonThrottle
+from billing.parsers import BoundedJSONParser
 
 TAGS = ["auth"]
 DETAIL = OpenApiResponse(DetailSerializer)
@@ -84,7 +85,7 @@ class VerifyEmailApi(AnonymousAuthApi):
 
 
 class LoginApi(AnonymousAuthApi):
-    parser_classes = (JSONParser, FormParser, MultiPartParser)
+    parser_classes = (BoundedJSONParser, FormParser, MultiPartParser)
     throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(
