@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "axes",
+    "csp",
     "billing",  # the project package: its management commands (ensure_database)
     "accounts",
     "invoices",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -395,6 +398,24 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^health"]
 
+# Content-Security-Policy (django-csp): scripts and styles from this origin only; the few
+# inline ones (the API docs' boot script) carry the per-response nonce. The docs pages
+# relax styles for themselves (see billing/urls.py): their bundles inject style tags.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Logging: never tokens or secrets ----------------------------------------------
 LOGGING = {
     "version": 1,
@@ -409,6 +430,11 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # uvicorn logs HTTP requests on uvicorn.access and WebSocket handshakes (their URLs
+        # included) on uvicorn.error: both go through the redacting handler. The same
+        # shape is in billing/uvicorn_logging.json, which the web processes start with.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO", "propagate": True},
         "uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
