@@ -57,8 +57,13 @@ class TokenPair:
 # --- Registration and verification ----------------------------------------------------
 
 
-def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User:
+def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User | None:
     """Create a self-registered account, unverified, and e-mail it a verification link.
+
+    An address that already has an account is never reported as taken, since that would
+    tell anyone which addresses have accounts: nothing is created, the account's owner is
+    e-mailed that someone tried, and every door answers exactly as for a new account.
+    Returns the new user, or None in that case.
 
     Usernames and addresses are unique ignoring case, because login looks them up ignoring
     case. A username may not contain "@": at login, "@" is what marks an e-mail address.
@@ -79,6 +84,8 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
         errors.setdefault("password", []).extend(exc.messages)
     if errors:
         raise InvalidInput("The account could not be created.", errors=errors)
+    if _registration_attempt_on_existing_account(email=user.email):
+        return None
     user.set_password(password)
     with transaction.atomic():
         try:
@@ -86,12 +93,28 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
                 user.save()
         except IntegrityError as exc:
             # Someone took the name or address between our check and the insert.
+            if _registration_attempt_on_existing_account(email=user.email):
+                return None
             raise InvalidInput(
                 "The account could not be created.",
                 errors=_registration_errors(user=user) or {"username": ["Please choose another username."]},
             ) from exc
         emails.email_verification_send(user=user, token=email_verification_token_make(user=user))
     return user
+
+
+def registration_sent_detail() -> str:
+    """What every door answers after a sign-up, new address or not."""
+    return "Check your inbox: we sent a message to the address you gave. Follow its link to finish signing up."
+
+
+def _registration_attempt_on_existing_account(*, email: str) -> bool:
+    """If `email` belongs to an account, tell its owner someone tried to sign up with it."""
+    existing = get_user_model()._default_manager.filter(email__iexact=email).first()
+    if existing is None:
+        return False
+    emails.registration_attempt_send(user=existing)
+    return True
 
 
 def _registration_errors(*, user: User) -> dict[str, list[str]]:
@@ -110,8 +133,6 @@ def _registration_errors(*, user: User) -> dict[str, list[str]]:
     manager = get_user_model()._default_manager
     if user.username and manager.filter(username__iexact=user.username).exists():
         errors.setdefault("username", []).append("A user with that username already exists.")
-    if user.email and manager.filter(email__iexact=user.email).exists():
-        errors.setdefault("email", []).append("A user with that e-mail address already exists.")
     return errors
 
 

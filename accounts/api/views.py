@@ -61,15 +61,19 @@ class RegisterApi(AnonymousAuthApi):
     @extend_schema(
         tags=TAGS,
         summary="Create an account",
-        description="Creates an unverified account and e-mails it a verification link.",
+        description=(
+            "Creates an unverified account and e-mails it a verification link. The answer is the "
+            "same 202 whether or not the address already has an account (that account's owner "
+            "is e-mailed instead), so the answer never tells which addresses have accounts."
+        ),
         request=RegisterInputSerializer,
-        responses={201: MeSerializer, 400: VALIDATION_ERROR, 429: THROTTLED},
+        responses={202: DETAIL, 400: VALIDATION_ERROR, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
-        return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**serializer.validated_data)
+        return Response({"detail": services.registration_sent_detail()}, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailApi(AnonymousAuthApi):
