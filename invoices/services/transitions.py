@@ -14,6 +14,7 @@ from invoices.models import (
     Invoice,
     InvoiceStatus,
 )
+from invoices.notifications import INVOICE_SENT_EMAIL, invoice_sent_email_key
 from invoices.services._shared import (
     USER_TRANSITIONS,
     _conflict,
@@ -23,6 +24,7 @@ from invoices.services._shared import (
     logger,
 )
 from invoices.services.payments import payment_record
+from outbox.services import outbox_enqueue
 
 
 def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: str = "") -> Invoice:
@@ -40,9 +42,13 @@ def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: 
         invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
         _run_transition(invoice, name=transition, actor=actor, reason=reason)
         if transition == "send":
-            from invoices.tasks import invoice_email_send_task
-
-            invoice_email_send_task.delay_on_commit(invoice.pk)
+            # Written in this transaction: the e-mail exists exactly when the sent state does,
+            # and goes out once the outbox reaches a worker, whatever Redis does meanwhile.
+            outbox_enqueue(
+                kind=INVOICE_SENT_EMAIL,
+                idempotency_key=invoice_sent_email_key(invoice_id=invoice.pk),
+                payload={"invoice_id": invoice.pk},
+            )
     return invoice
 
 
@@ -64,7 +70,7 @@ def invoice_revise(*, invoice_id: int, actor: Any) -> Invoice:
 
 
 def invoice_send(*, invoice_id: int, actor: Any) -> Invoice:
-    """Mark approved invoice sent; the customer gets the PDF by e-mail after commit."""
+    """Mark approved invoice sent; the customer gets the PDF by e-mail through the outbox."""
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="send")
 
 
