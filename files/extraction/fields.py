@@ -70,6 +70,9 @@ POSTAL_LINE = re.compile(
     r"|.*\s\d{5}(?:-\d{4})?"  # Chicago IL 60601
     r"|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})$"  # EC1A 1BB
 )
+# The separators of a letter's one-line sender address ("Acme GmbH · Street 1 · 10115 Berlin");
+# OCR often reads the middle dot as a hyphen or a colon.
+SENDER_SEPARATOR = re.compile(r"\s[·•|:\-–]\s")
 BLOCK_STOP_FIELDS = (
     "invoice_number",
     "issue_date",
@@ -416,12 +419,20 @@ class _Reader:
 
     # --- parties --------------------------------------------------------------------
     def block(self, start: int, first: str | None) -> list[str]:
-        """The lines of an address block: `first` (text after the label), then lines up to the postal line."""
+        """The lines of an address block: `first` (text after the label), then lines up to the postal line.
+
+        A "number: value" or "date: value" line inside the block is the other column of a
+        two-column header that OCR put on the same lines; it is skipped, not a stop.
+        """
         lines = [first] if first else []
-        for index in range(start, min(start + 6, len(self.lines))):
-            if lines and POSTAL_LINE.match(lines[-1]):
+        for index in range(start, min(start + 9, len(self.lines))):
+            if lines and (POSTAL_LINE.match(lines[-1]) or len(lines) >= 5):
                 break
             line = self.lines[index]
+            if _has_label(line, ("invoice_number", "issue_date", "due_date")) and not _has_label(
+                line, ("customer", "issuer")
+            ):
+                continue
             if _has_label(line, BLOCK_STOP_FIELDS) or self._is_items_header(line):
                 break
             if self.classify_total(line) or find_iban(line):
@@ -462,7 +473,7 @@ class _Reader:
         # A letter's sender line ("Acme GmbH · Street 1 · 10115 Berlin") sits right above the recipient.
         if issuer_name:
             for index, line in enumerate(self.lines):
-                if line.startswith(issuer_name) and re.search(r"\s[·•|]\s", line):
+                if line.startswith(issuer_name) and len(SENDER_SEPARATOR.findall(line)) >= 2:
                     block = self.block(index + 1, None)
                     if block:
                         return block, 0.75, set(range(index, index + len(block) + 1))
@@ -481,8 +492,8 @@ class _Reader:
         name, index = top
         address: list[str] = []
         following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
-        if following.startswith(name) and re.search(r"\s[·•|]\s", following):
-            address = [part.strip() for part in re.split(r"\s[·•|]\s", following)[1:] if part.strip()]
+        if following.startswith(name) and len(SENDER_SEPARATOR.findall(following)) >= 2:
+            address = [part.strip() for part in SENDER_SEPARATOR.split(following)[1:] if part.strip()]
         else:
             block = self.block(index + 1, None)
             if block and POSTAL_LINE.match(block[-1]):
