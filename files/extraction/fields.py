@@ -73,6 +73,10 @@ POSTAL_LINE = re.compile(
 # The separators of a letter's one-line sender address ("Acme GmbH · Street 1 · 10115 Berlin");
 # OCR often reads the middle dot as a hyphen or a colon.
 SENDER_SEPARATOR = re.compile(r"\s[·•|:\-–]\s")
+# Two address rows on one line: "13001 Marseille 69001 Lyon", "152 rue de la Paix 116 avenue Hugo".
+SECOND_POSTAL = re.compile(r"^(\d{4,5}(?:\s[A-Z]{2})?\s\D+?)\s(\d{4,5}(?:\s[A-Z]{2})?\s\D+)$")
+SECOND_STREET = re.compile(r"^(.+?\D\s\d+[a-z]?|\d+\s\D+?)\s((?:\d+\s\D+)|(?:\D+\s\d+[a-z]?))$")
+LEGAL_FORM_INSIDE = re.compile(LEGAL_FORMS.pattern.removesuffix("$") + r"['\".,]*(?=\s+\S)")
 BLOCK_STOP_FIELDS = (
     "invoice_number",
     "issue_date",
@@ -477,11 +481,58 @@ class _Reader:
                     block = self.block(index + 1, None)
                     if block:
                         return block, 0.75, set(range(index, index + len(block) + 1))
+        two_columns = self.side_by_side_parties(issuer_name)
+        if two_columns:
+            block, index = two_columns
+            return block, 0.7, set(range(index, index + len(block) + 1))
         return [], 0.0, set()
+
+    def side_by_side_parties(self, issuer_name: str | None) -> tuple[list[str], int] | None:
+        """The customer column of seller and buyer printed side by side ("From  Bill to" / "Acme  Initech")."""
+        columns = self.two_party_columns(issuer_name)
+        return (columns[1], columns[2]) if columns else None
+
+    def two_party_columns(self, issuer_name: str | None) -> tuple[list[str], list[str], int] | None:
+        """(issuer lines, customer lines, label line) when both parties share lines, as OCR reads two columns.
+
+        The first row is cut after the issuer's name (or after a company's legal form),
+        the following rows before the second street or postal line.
+        """
+        for index, line in enumerate(self.lines):
+            issuer_label = find_label("issuer", line, at_start=True)
+            customer_label = find_label("customer", line)
+            if not issuer_label or not customer_label or customer_label.start() <= issuer_label.end():
+                continue
+            rows = self.lines[index + 1 : index + 6]
+            if not rows:
+                return None
+            cut = None
+            if issuer_name and rows[0].startswith(issuer_name) and len(rows[0]) > len(issuer_name) + 1:
+                cut = len(issuer_name)
+            elif match := LEGAL_FORM_INSIDE.search(rows[0]):
+                cut = match.end()
+            if cut is None:
+                return None
+            left = [rows[0][:cut].strip(" '\"")]
+            right = [rows[0][cut:].strip(" '\"")]
+            for row in rows[1:]:
+                split = SECOND_POSTAL.match(row) or SECOND_STREET.match(row)
+                if not split:
+                    break
+                left.append(split.group(1).strip())
+                right.append(split.group(2).strip())
+                if POSTAL_LINE.match(right[-1]):
+                    break
+            return left, right, index
+        return None
 
     def issuer(self) -> tuple[str | None, list[str], float]:
         labelled = self.labelled_block("issuer")
         top = self.top_name()
+        columns = self.two_party_columns(top[0] if top else None)
+        if columns and not labelled:
+            name, *address = columns[0]
+            return name, address, 0.75 if LEGAL_FORMS.search(name) else 0.6
         if labelled:
             block = self.split_one_line(labelled[0])
             name = block[0]
