@@ -406,7 +406,8 @@ class _Reader:
             expected = (quantity * price * (1 - discount / 100)).quantize(CENT)
             if abs(expected - total) <= CENT:
                 row = {
-                    "quantity": decimal_text(quantity, min_places=0, max_places=4),
+                    # A row printing only price and total has no quantity: it is not made up.
+                    "quantity": decimal_text(quantity, min_places=0, max_places=4) if len(numbers) >= 3 else None,
                     "unit_price": decimal_text(price, min_places=2, max_places=4),
                     "tax_rate": decimal_text(rate, min_places=0, max_places=3) if rate is not None else None,
                     "line_total": money_text(total),
