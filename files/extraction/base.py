@@ -16,7 +16,7 @@ missing OCR process, a timeout) and the task may retry with backoff.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
@@ -50,8 +50,6 @@ class ReadDocument:
     text: str
     xml: bytes | None
     pages: int
-    # Optional per-page word boxes from OCR or the text layer, for readers that use layout.
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

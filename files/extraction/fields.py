@@ -70,6 +70,13 @@ POSTAL_LINE = re.compile(
     r"|.*\s\d{5}(?:-\d{4})?"  # Chicago IL 60601
     r"|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})$"  # EC1A 1BB
 )
+# The separators of a letter's one-line sender address ("Acme GmbH · Street 1 · 10115 Berlin");
+# OCR often reads the middle dot as a hyphen or a colon.
+SENDER_SEPARATOR = re.compile(r"\s[·•|:\-–]\s")
+# Two address rows on one line: "13001 Marseille 69001 Lyon", "152 rue de la Paix 116 avenue Hugo".
+SECOND_POSTAL = re.compile(r"^(\d{4,5}(?:\s[A-Z]{2})?\s\D+?)\s(\d{4,5}(?:\s[A-Z]{2})?\s\D+)$")
+SECOND_STREET = re.compile(r"^(.+?\D\s\d+[a-z]?|\d+\s\D+?)\s((?:\d+\s\D+)|(?:\D+\s\d+[a-z]?))$")
+LEGAL_FORM_INSIDE = re.compile(LEGAL_FORMS.pattern.removesuffix("$") + r"['\".,]*(?=\s+\S)")
 BLOCK_STOP_FIELDS = (
     "invoice_number",
     "issue_date",
@@ -399,7 +406,8 @@ class _Reader:
             expected = (quantity * price * (1 - discount / 100)).quantize(CENT)
             if abs(expected - total) <= CENT:
                 row = {
-                    "quantity": decimal_text(quantity, min_places=0, max_places=4),
+                    # A row printing only price and total has no quantity: it is not made up.
+                    "quantity": decimal_text(quantity, min_places=0, max_places=4) if len(numbers) >= 3 else None,
                     "unit_price": decimal_text(price, min_places=2, max_places=4),
                     "tax_rate": decimal_text(rate, min_places=0, max_places=3) if rate is not None else None,
                     "line_total": money_text(total),
@@ -416,12 +424,20 @@ class _Reader:
 
     # --- parties --------------------------------------------------------------------
     def block(self, start: int, first: str | None) -> list[str]:
-        """The lines of an address block: `first` (text after the label), then lines up to the postal line."""
+        """The lines of an address block: `first` (text after the label), then lines up to the postal line.
+
+        A "number: value" or "date: value" line inside the block is the other column of a
+        two-column header that OCR put on the same lines; it is skipped, not a stop.
+        """
         lines = [first] if first else []
-        for index in range(start, min(start + 6, len(self.lines))):
-            if lines and POSTAL_LINE.match(lines[-1]):
+        for index in range(start, min(start + 9, len(self.lines))):
+            if lines and (POSTAL_LINE.match(lines[-1]) or len(lines) >= 5):
                 break
             line = self.lines[index]
+            if _has_label(line, ("invoice_number", "issue_date", "due_date")) and not _has_label(
+                line, ("customer", "issuer")
+            ):
+                continue
             if _has_label(line, BLOCK_STOP_FIELDS) or self._is_items_header(line):
                 break
             if self.classify_total(line) or find_iban(line):
@@ -462,15 +478,62 @@ class _Reader:
         # A letter's sender line ("Acme GmbH · Street 1 · 10115 Berlin") sits right above the recipient.
         if issuer_name:
             for index, line in enumerate(self.lines):
-                if line.startswith(issuer_name) and re.search(r"\s[·•|]\s", line):
+                if line.startswith(issuer_name) and len(SENDER_SEPARATOR.findall(line)) >= 2:
                     block = self.block(index + 1, None)
                     if block:
                         return block, 0.75, set(range(index, index + len(block) + 1))
+        two_columns = self.side_by_side_parties(issuer_name)
+        if two_columns:
+            block, index = two_columns
+            return block, 0.7, set(range(index, index + len(block) + 1))
         return [], 0.0, set()
+
+    def side_by_side_parties(self, issuer_name: str | None) -> tuple[list[str], int] | None:
+        """The customer column of seller and buyer printed side by side ("From  Bill to" / "Acme  Initech")."""
+        columns = self.two_party_columns(issuer_name)
+        return (columns[1], columns[2]) if columns else None
+
+    def two_party_columns(self, issuer_name: str | None) -> tuple[list[str], list[str], int] | None:
+        """(issuer lines, customer lines, label line) when both parties share lines, as OCR reads two columns.
+
+        The first row is cut after the issuer's name (or after a company's legal form),
+        the following rows before the second street or postal line.
+        """
+        for index, line in enumerate(self.lines):
+            issuer_label = find_label("issuer", line, at_start=True)
+            customer_label = find_label("customer", line)
+            if not issuer_label or not customer_label or customer_label.start() <= issuer_label.end():
+                continue
+            rows = self.lines[index + 1 : index + 6]
+            if not rows:
+                return None
+            cut = None
+            if issuer_name and rows[0].startswith(issuer_name) and len(rows[0]) > len(issuer_name) + 1:
+                cut = len(issuer_name)
+            elif match := LEGAL_FORM_INSIDE.search(rows[0]):
+                cut = match.end()
+            if cut is None:
+                return None
+            left = [rows[0][:cut].strip(" '\"")]
+            right = [rows[0][cut:].strip(" '\"")]
+            for row in rows[1:]:
+                split = SECOND_POSTAL.match(row) or SECOND_STREET.match(row)
+                if not split:
+                    break
+                left.append(split.group(1).strip())
+                right.append(split.group(2).strip())
+                if POSTAL_LINE.match(right[-1]):
+                    break
+            return left, right, index
+        return None
 
     def issuer(self) -> tuple[str | None, list[str], float]:
         labelled = self.labelled_block("issuer")
         top = self.top_name()
+        columns = self.two_party_columns(top[0] if top else None)
+        if columns and not labelled:
+            name, *address = columns[0]
+            return name, address, 0.75 if LEGAL_FORMS.search(name) else 0.6
         if labelled:
             block = self.split_one_line(labelled[0])
             name = block[0]
@@ -481,8 +544,8 @@ class _Reader:
         name, index = top
         address: list[str] = []
         following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
-        if following.startswith(name) and re.search(r"\s[·•|]\s", following):
-            address = [part.strip() for part in re.split(r"\s[·•|]\s", following)[1:] if part.strip()]
+        if following.startswith(name) and len(SENDER_SEPARATOR.findall(following)) >= 2:
+            address = [part.strip() for part in SENDER_SEPARATOR.split(following)[1:] if part.strip()]
         else:
             block = self.block(index + 1, None)
             if block and POSTAL_LINE.match(block[-1]):

@@ -139,7 +139,8 @@ def test_totals_that_add_up_are_more_certain_than_totals_that_do_not():
     broken = _extract(DUTCH.replace("Totaal € 163,50", "Totaal € 170,00"))
     assert consistent.structured_data["confidence"]["total_amount"] == 0.98
     assert broken.structured_data["confidence"]["total_amount"] == 0.4
-    assert broken.confidence_score < consistent.confidence_score
+    # The default confidence_threshold is 0.8: totals that do not add up send the document to review.
+    assert broken.confidence_score < 0.8 <= consistent.confidence_score
 
 
 def test_a_field_that_is_not_printed_is_null_with_confidence_zero():

@@ -6,6 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from files.extraction.values import (
     amounts_in,
@@ -13,6 +17,7 @@ from files.extraction.values import (
     decimal_mark,
     find_dates,
     find_iban,
+    normalise_text,
     parse_amount,
     valid_tax_id,
 )
@@ -108,3 +113,24 @@ def test_a_tax_id_with_a_wrong_check_digit_is_not_valid():
 def test_an_iban_is_found_with_its_spaces_and_validated():
     assert find_iban("IBAN: DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX") == "DE89370400440532013000"
     assert find_iban("IBAN: DE89 3704 0044 0532 0130 01") is None
+
+
+LOCALES = ("en_US", "en_GB", "de_DE", "de_CH", "fr_FR", "es_ES", "it_IT", "nl_NL")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2),
+    locale=st.sampled_from(LOCALES),
+)
+def test_any_amount_printed_by_any_supported_locale_is_read_back_exactly(amount, locale):
+    # As the reader does: the page's text is normalised first (narrow no-break spaces, typographic apostrophes).
+    [line] = normalise_text(f"Total {format_decimal(amount, format='#,##0.00', locale=locale)}")
+    assert amounts_in(line, decimal_mark([line])) == [amount]
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), locale=st.sampled_from(LOCALES))
+def test_any_date_printed_long_by_any_supported_locale_is_read_back_exactly(day, locale):
+    [line] = normalise_text(format_date(day, format="long", locale=locale))
+    assert [found for _, found in find_dates(line, month_first=locale == "en_US")] == [day]
