@@ -19,6 +19,7 @@ from billing.errors import Forbidden, NotFound
 from files.models import FINISHED_STATUSES, ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
 
 __all__ = [
+    "invoice_attachment_list",
     "processing_batch_counts",
     "processing_batch_get",
     "processing_batch_list",
@@ -81,6 +82,12 @@ def processing_batch_status(tasks: list[ProcessingTask]) -> str:
 
 def stored_file_list(*, user: Any) -> QuerySet[StoredFile]:
     return StoredFile.objects.visible_to(user).order_by("-created_at", "-id")
+
+
+def invoice_attachment_list(*, invoice: Any) -> QuerySet[StoredFile]:
+    """The files attached to an invoice that were not removed, oldest first (the order they
+    were added). Whoever may see the invoice sees its attachments: the page checks that."""
+    return StoredFile.objects.alive().filter(invoice=invoice).order_by("created_at", "id")
 
 
 def stored_file_get(*, user: Any, file_id: Any) -> StoredFile:

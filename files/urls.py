@@ -7,4 +7,10 @@ from files import views
 app_name = "files"
 urlpatterns = [
     path("invoices/upload/", views.upload_page, name="upload"),
+    path("invoices/<int:invoice_id>/attachments/", views.attachment_upload, name="attachment-upload"),
+    path(
+        "invoices/<int:invoice_id>/attachments/<uuid:file_id>/remove/",
+        views.attachment_remove,
+        name="attachment-remove",
+    ),
 ]

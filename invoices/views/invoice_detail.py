@@ -13,6 +13,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.errors import DomainError, InvalidInput, NotFound
+from files.forms import AttachmentForm
+from files.selectors import invoice_attachment_list
 from invoices import selectors, services
 from invoices.events import event_text
 from invoices.forms import PaymentForm, RejectForm
@@ -27,6 +29,7 @@ def _render_detail(
     *,
     reject_form: RejectForm | None = None,
     payment_form: PaymentForm | None = None,
+    attachment_form: AttachmentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
@@ -48,9 +51,19 @@ def _render_detail(
             "can_pay": "pay" in transitions,
             "reject_form": reject_form or RejectForm(),
             "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
+            # Files are attached by the invoice's owner; removed (by the owner or staff) in draft.
+            "attachments": invoice_attachment_list(invoice=invoice),
+            "can_attach": invoice.owner_id == request.user.pk,
+            "can_remove_attachments": invoice.is_editable
+            and (invoice.owner_id == request.user.pk or request.user.is_staff),
+            "attachment_form": attachment_form or AttachmentForm(),
         },
         status=status,
     )
+
+
+# The detail page with a form's errors, for the views of other apps that post to it.
+render_invoice_detail = _render_detail
 
 
 @login_required
