@@ -9,13 +9,13 @@ their owner and by staff.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from billing.errors import Forbidden, NotFound
+from billing.errors import Forbidden, InvalidInput, NotFound
 from files.models import FINISHED_STATUSES, ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "processing_job_statistics",
     "processing_task_get",
     "processing_task_list",
+    "review_prefill",
     "stored_file_get",
     "stored_file_list",
 ]
@@ -117,3 +118,53 @@ def processing_job_statistics() -> dict[str, Any]:
 def processing_task_list(*, batch: ProcessingBatch) -> QuerySet[ProcessingTask]:
     """A batch's tasks in the order they were queued."""
     return batch.tasks.order_by("created_at", "id")
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def review_prefill(structured_data: dict[str, Any] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The invoice form's initial values and item rows for a task's `structured_data`.
+
+    Where the data is complete this is exactly what the pipeline would have saved
+    (`invoice_input_from`: lines, discounts, a one-line invoice from a subtotal); where it
+    is not, each field that can be read is kept and the rest is left for the person."""
+    from files.pipeline import invoice_input_from
+
+    data = structured_data if isinstance(structured_data, dict) else {}
+    try:
+        values = invoice_input_from(data)
+    except InvalidInput:
+        values = {
+            "invoice_number": data.get("invoice_number"),
+            "issue_date": _iso_date(data.get("issue_date")),
+            "due_date": _iso_date(data.get("due_date")),
+            "currency": data.get("currency"),
+            "customer_name": data.get("customer_name") or "",
+            "customer_address": data.get("customer_address") or "",
+            "items": [
+                {
+                    "description": row.get("description") or "",
+                    "quantity": row.get("quantity") or "1",
+                    "unit_price": row.get("unit_price"),
+                    "discount_percent": row.get("discount_percent") or "0",
+                    "tax_rate": row.get("tax_rate") or "0",
+                }
+                for row in (data.get("items") if isinstance(data.get("items"), list) else [])
+                if isinstance(row, dict)
+            ],
+        }
+    initial = {
+        "invoice_number": values["invoice_number"] or "",
+        "issue_date": values["issue_date"],
+        "due_date": values["due_date"],
+        "customer_name": values["customer_name"],
+        "customer_address": values["customer_address"],
+    }
+    if values["currency"]:
+        initial["currency"] = str(values["currency"]).upper()
+    return initial, values["items"] or [{}]

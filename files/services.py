@@ -24,13 +24,15 @@ from files.models import ProcessingBatch, ProcessingStatus, ProcessingTask, Stor
 from files.pipeline import document_fail, document_process
 from files.storage import new_storage_key, storage_delete, storage_save
 from files.validation import ValidatedUpload, validate_upload
-from invoices.models import Invoice, InvoiceStatus
+from invoices import services as invoice_services
+from invoices.models import Invoice, InvoiceSource, InvoiceStatus
 
 __all__ = [
     "MAX_FILES_PER_UPLOAD",
     "document_fail",
     "document_process",
     "processing_task_retry",
+    "review_invoice_save",
     "sample_file_create",
     "stored_file_create",
     "stored_file_delete",
@@ -170,3 +172,26 @@ def processing_task_retry(*, task_id: uuid.UUID, actor: Any) -> ProcessingTask:
         logger.info("task %s queued again by %s", task.pk, getattr(actor, "username", actor))
         _queue_on_commit([str(task.pk)])
     return task
+
+
+def review_invoice_save(*, task_id: uuid.UUID, actor: Any, fields: dict[str, Any]) -> Invoice:
+    """Save what a person checked for a task that waited for review: the draft is made by
+    `invoice_create` (`source=extracted`), the document is attached, and the task records
+    it (`invoice_id`, `auto_saved` false). Keyed by the task like the pipeline's own save:
+    the task row is locked, and a task that already has its invoice returns that one, so
+    a second submit of the form never makes a second invoice."""
+    with transaction.atomic():
+        task = ProcessingTask.objects.select_for_update().filter(pk=task_id, owner=actor).first()
+        if task is None:
+            raise NotFound("No task matches the given id.")
+        if task.invoice_id is not None:
+            return Invoice.objects.get(pk=task.invoice_id)
+        if task.status != ProcessingStatus.NEEDS_REVIEW:
+            raise Conflict(f"Only a task that needs review can be saved here; this one is {task.status}.")
+        invoice = invoice_services.invoice_create(owner=actor, source=InvoiceSource.EXTRACTED, **fields)
+        if task.file_id is not None:
+            StoredFile.objects.alive().filter(pk=task.file_id).update(invoice=invoice)
+        task.invoice = invoice
+        task.result = {**(task.result or {}), "auto_saved": False, "invoice_id": invoice.pk}
+        task.save(update_fields=["invoice", "result"])
+    return invoice

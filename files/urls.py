@@ -13,4 +13,6 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment-remove",
     ),
+    path("invoices/review/<uuid:task_id>/", views.review_page, name="review"),
+    path("files/<uuid:file_id>/preview/", views.file_preview, name="preview"),
 ]

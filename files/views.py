@@ -1,4 +1,5 @@
-"""Pages of the files app (SPEC section 9): the upload page, an invoice's attachments.
+"""Pages of the files app (SPEC section 9): the upload page, an invoice's attachments,
+and the review form for a document the pipeline did not save by itself.
 
 The upload page is a form; its script posts to the upload API with the session and
 follows the batch's socket, so the page and an API client see the same steps.
@@ -13,21 +14,29 @@ parse the body first.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.errors import DomainError, InvalidInput, NotFound
 from files import selectors, services
 from files.forms import AttachmentForm
+from files.models import ProcessingStatus, ProcessingTask
 from files.services import MAX_FILES_PER_UPLOAD
 from files.validation import FileSizeLimitUploadHandler, FileTooLarge, read_upload, validate_upload
-from invoices.views.common import invoice_or_404
+from invoices.forms import ITEMS_PREFIX, InvoiceForm, LineItemFormSet
+from invoices.views.common import customers_owned_by, invoice_or_404
 from invoices.views.invoice_detail import render_invoice_detail
 
 
@@ -97,3 +106,114 @@ def attachment_remove(request: HttpRequest, invoice_id: int, file_id: uuid.UUID)
     else:
         messages.success(request, "The attachment is removed.")
     return redirect("invoices:detail", invoice_id=invoice.pk)
+
+
+# Types a browser shows itself, beside the review form; anything else is only downloaded.
+FRAMED_TYPES = frozenset({"application/pdf"})
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
+def file_preview(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
+    """A PDF or image shown inline, for a frame or an image on this site's own pages only
+    (`frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`, `nosniff`). The bytes go
+    through the app on S3 too, so the frame stays same-origin. Other types (XML, TIFF)
+    are 404 here: they are downloaded, never rendered."""
+    try:
+        stored = selectors.stored_file_get(user=request.user, file_id=file_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    if stored.content_type not in FRAMED_TYPES | IMAGE_TYPES:
+        raise Http404("This file is not shown inline.")
+    response = FileResponse(default_storage.open(stored.storage_key, "rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, stored.original_name)
+    response["Content-Length"] = str(stored.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _task_for_review(request: HttpRequest, task_id: uuid.UUID) -> ProcessingTask:
+    try:
+        return selectors.processing_task_get(user=request.user, task_id=task_id, hide_others=True)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def _render_review(
+    request: HttpRequest, task: ProcessingTask, *, form: InvoiceForm, formset: Any, status: int = 200
+) -> HttpResponse:
+    stored = task.file if task.file is not None and task.file.deleted_at is None else None
+    document_kind = None
+    if stored is not None:
+        document_kind = (
+            "frame"
+            if stored.content_type in FRAMED_TYPES
+            else "image"
+            if stored.content_type in IMAGE_TYPES
+            else "link"
+        )
+    context = {
+        "form": form,
+        "formset": formset,
+        "invoice": None,
+        "task": task,
+        "document": stored,
+        "document_kind": document_kind,
+        "reason": (task.result or {}).get("message", ""),
+    }
+    return render(request, "files/review.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_page(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
+    """The invoice form prefilled from a task that ended `needs_review`, with its document
+    beside it. Saving goes through `services.review_invoice_save`; once the task has its
+    invoice, the page leads there."""
+    task = _task_for_review(request, task_id)
+    if task.invoice_id is not None:
+        messages.info(request, "This document is already saved as an invoice.")
+        return redirect("invoices:detail", invoice_id=task.invoice_id)
+    if task.status != ProcessingStatus.NEEDS_REVIEW:
+        raise Http404("This document does not wait for review.")
+    customers = customers_owned_by(request, request.user)
+    if request.method != "POST":
+        initial, rows = selectors.review_prefill((task.result or {}).get("structured_data"))
+        form = InvoiceForm(customers=customers, initial=initial)
+        formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=rows)
+        return _render_review(request, task, form=form, formset=formset)
+
+    form = InvoiceForm(request.POST, customers=customers)
+    formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
+    if form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            invoice = services.review_invoice_save(
+                task_id=task.pk,
+                actor=request.user,
+                fields={
+                    "items": formset.items(),
+                    **form.customer_arguments(),
+                    "invoice_number": data["invoice_number"] or None,
+                    "currency": data["currency"],
+                    "issue_date": data["issue_date"],
+                    "due_date": data["due_date"],
+                    "notes": data["notes"],
+                    "expected_total": data["expected_total"],
+                },
+            )
+        except InvalidInput as exc:
+            formset.add_service_errors(exc)
+            form.add_service_errors(exc, exclude=("items",))
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, f"Invoice {invoice.invoice_number} is saved as a draft.")
+            return redirect("invoices:detail", invoice_id=invoice.pk)
+    return _render_review(request, task, form=form, formset=formset, status=400)

@@ -63,7 +63,11 @@
         result.appendChild(link);
         row.dataset.outcome = "saved";
       } else {
-        result.textContent = message.result.message || "Needs review";
+        result.textContent = (message.result.message || "Needs review") + " ";
+        var review = document.createElement("a");
+        review.href = "/invoices/review/" + message.task_id + "/";
+        review.textContent = "Review and save";
+        result.appendChild(review);
         row.dataset.outcome = "needs_review";
       }
     } else if (message.type === "error") {
