@@ -212,7 +212,7 @@ def test_the_detail_page_with_many_attachments_takes_a_bounded_number_of_queries
         attach(invoice, f"scan-{number}.png", docs.image_bytes())
     client = client_for(owner)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         response = client.get(f"/invoices/{invoice.pk}/")
 
     assert response.status_code == 200
