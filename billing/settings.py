@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "billing",  # the project package: its management commands (ensure_database)
     "accounts",
+    "companies",
     "invoices",
     "files",
     "dashboard",
