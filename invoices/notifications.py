@@ -51,7 +51,7 @@ def invoice_email_send(*, invoice_id: int) -> None:
         "invoice": invoice,
         "issuer_name": issuer,
         "total_amount": format_money(invoice.total_amount),
-        "balance_due": format_money(invoice.total_amount - invoice.amount_paid),
+        "balance_due": format_money(invoice.outstanding),
         "attachment_name": invoice_attachment_filename(invoice),
     }
     message = EmailMultiAlternatives(

@@ -97,7 +97,7 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
         "tax_amount": format_money(invoice.tax_amount),
         "total_amount": format_money(invoice.total_amount),
         "amount_paid": format_money(invoice.amount_paid),
-        "balance_due": format_money(invoice.total_amount - invoice.amount_paid),
+        "balance_due": format_money(invoice.outstanding),
     }
 
 

@@ -213,7 +213,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
 
     @admin.display(description="balance due", ordering="balance_due")
     def balance_display(self, invoice: Invoice) -> str:
-        return money(invoice.total_amount - invoice.amount_paid, invoice.currency)
+        return money(invoice.outstanding, invoice.currency)
 
     # --- who may do what ---------------------------------------------------------------------
 

@@ -124,7 +124,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_balance_due(self, invoice: Invoice) -> str:
         # Computed here: the stored generated column is stale on an instance just saved.
-        return format_amount(invoice.total_amount - invoice.amount_paid)
+        return format_amount(invoice.outstanding)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, invoice: Invoice) -> list[str]:

@@ -29,7 +29,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
-    balance = invoice.total_amount - invoice.amount_paid
+    balance = invoice.outstanding
     return render(
         request,
         "invoices/invoice_detail.html",
