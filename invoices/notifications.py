@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from invoices.models import Invoice
-from invoices.pdf import format_money, invoice_issuer_name, render_invoice_pdf
+from invoices.pdf import format_money, invoice_issuer_name, render_invoice_pdf, seller_context
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def invoice_email_send(*, invoice_id: int) -> None:
 
     issuer = invoice_issuer_name(invoice)
     context = {
+        **seller_context(invoice),
         "invoice": invoice,
         "issuer_name": issuer,
         "total_amount": format_money(invoice.total_amount),
