@@ -36,10 +36,13 @@ from accounts.tokens import (
     password_reset_token_user,
 )
 from billing.errors import InvalidInput
+from billing.integrity import log_unexpected, violated_constraint
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+# A taken username or e-mail, when a concurrent sign-up wins the race past our checks.
+USER_UNIQUE_CONSTRAINTS = frozenset({"accounts_user_username_key", "accounts_user_email_ci_unique"})
 TOKEN_TYPE = "bearer"  # noqa: S105 (the OAuth 2 token type, not a secret)
 
 
@@ -84,6 +87,10 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
             with transaction.atomic():
                 user.save()
         except IntegrityError as exc:
+            violation = violated_constraint(exc)
+            if violation is None or violation.name not in USER_UNIQUE_CONSTRAINTS:
+                log_unexpected(exc)
+                raise
             # Someone took the name or address between our check and the insert.
             raise InvalidInput(
                 "The account could not be created.",

@@ -12,10 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
-from invoices.money import ZERO
+from invoices.money import QUANTITY_PLACES, UNIT_PRICE_PLACES, ZERO
+from invoices.money_db import minor_units
 
 
 def _money_field(**kwargs: Any) -> models.DecimalField:
@@ -47,12 +49,18 @@ class CreditNote(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "number"], name="invoices_creditnote_number_unique_per_owner"),
+            # Money compared in integer cents, as on invoices (see invoices/money_db.py).
             models.CheckConstraint(
-                condition=Q(subtotal__gte=0) & Q(tax_amount__gte=0) & Q(total_amount__gt=0),
+                condition=GreaterThanOrEqual(minor_units("subtotal"), 0)
+                & GreaterThanOrEqual(minor_units("tax_amount"), 0)
+                & GreaterThan(minor_units("total_amount"), 0),
                 name="invoices_creditnote_amounts_positive",
+                violation_error_message="A credit note's amounts cannot be negative and its total must be above zero.",
             ),
             models.CheckConstraint(
-                condition=Q(total_amount=F("subtotal") + F("tax_amount")), name="invoices_creditnote_total_is_sum"
+                condition=Exact(minor_units("total_amount"), minor_units("subtotal") + minor_units("tax_amount")),
+                name="invoices_creditnote_total_is_sum",
+                violation_error_message="The credit note total must equal its subtotal plus tax.",
             ),
         ]
         indexes = [models.Index(fields=["owner", "-created_at"], name="creditnote_owner_created_idx")]
@@ -65,8 +73,8 @@ class CreditNoteItem(models.Model):
     credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="items")
     line_number = models.PositiveIntegerField()
     description = models.CharField(max_length=500)
-    quantity = models.DecimalField(max_digits=14, decimal_places=3)
-    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.DecimalField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES)
+    unit_price = models.DecimalField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES)
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     line_total = _money_field()
@@ -78,6 +86,11 @@ class CreditNoteItem(models.Model):
             models.UniqueConstraint(fields=["credit_note", "line_number"], name="invoices_creditnoteitem_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="invoices_creditnoteitem_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="invoices_creditnoteitem_price_non_negative"),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(minor_units("line_total"), 0)
+                & GreaterThanOrEqual(minor_units("tax_amount"), 0),
+                name="invoices_creditnoteitem_amounts_non_negative",
+            ),
         ]
 
     def __str__(self) -> str:

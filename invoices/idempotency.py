@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from billing.errors import Conflict, InvalidInput, Unprocessable
+from billing.integrity import is_violation_of, log_unexpected
 from invoices.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -74,7 +75,10 @@ def idempotent_response(*, request: Request, scope: str, handler: Callable[[], R
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(**lookup, request_hash=fingerprint)
-        except IntegrityError:
+        except IntegrityError as exc:
+            if not is_violation_of(exc, "invoices_idempotency_key_unique"):
+                log_unexpected(exc)
+                raise
             # Someone (perhaps a concurrent request) holds this key: answer as they did.
             return _replay(IdempotencyRecord.objects.get(**lookup), fingerprint)
         response = handler()

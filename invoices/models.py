@@ -14,11 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest, Lower
+from django.db.models.functions import Greatest, Lower, Round
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from invoices.money import ZERO
+from invoices.money import QUANTITY_PLACES, UNIT_PRICE_PLACES, ZERO
+from invoices.money_db import minor_units
 
 
 class InvoiceStatus(models.TextChoices):
@@ -165,7 +167,16 @@ class Invoice(FSMModelMixin, models.Model):
     # What the customer still owes, net of payments and credits. Never negative: a credit
     # on a paid invoice is a refund owed (`refund_owed`), not a negative balance.
     balance_due = models.GeneratedField(
-        expression=Greatest(F("total_amount") - F("amount_paid") - F("amount_credited"), Value(ZERO)),
+        # Rounded to cents in SQL like `rounded_difference`: exact on SQLite's doubles too.
+        expression=Greatest(
+            Round(
+                F("total_amount") - F("amount_paid") - F("amount_credited"),
+                2,
+                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            ),
+            Value(ZERO),
+            output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        ),
         output_field=models.DecimalField(max_digits=14, decimal_places=2),
         db_persist=True,
     )
@@ -199,22 +210,44 @@ class Invoice(FSMModelMixin, models.Model):
                 name="invoices_invoice_number_unique_per_owner",
                 violation_error_message="You already have an invoice with this number.",
             ),
-            models.CheckConstraint(condition=Q(status__in=S.values), name="invoices_invoice_status_valid"),
             models.CheckConstraint(
-                condition=Q(subtotal__gte=0) & Q(tax_amount__gte=0) & Q(total_amount__gte=0) & Q(amount_paid__gte=0),
+                condition=Q(status__in=S.values),
+                name="invoices_invoice_status_valid",
+                violation_error_message="The invoice's status is not one of the known states.",
+            ),
+            # Money constraints compare integer cents (see invoices/money_db.py): exact on
+            # PostgreSQL's numeric and on SQLite's binary doubles alike.
+            models.CheckConstraint(
+                condition=Q(
+                    *(
+                        GreaterThanOrEqual(minor_units(name), 0)
+                        for name in ("subtotal", "tax_amount", "total_amount", "amount_paid")
+                    )
+                ),
                 name="invoices_invoice_amounts_non_negative",
+                violation_error_message="Invoice amounts (subtotal, tax, total, paid) cannot be negative.",
             ),
             models.CheckConstraint(
-                condition=Q(amount_paid__lte=F("total_amount")), name="invoices_invoice_paid_not_above_total"
+                condition=LessThanOrEqual(minor_units("amount_paid"), minor_units("total_amount")),
+                name="invoices_invoice_paid_not_above_total",
+                violation_error_message="The amount paid cannot exceed the invoice total.",
             ),
             models.CheckConstraint(
-                condition=Q(amount_credited__gte=0) & Q(amount_credited__lte=F("total_amount")),
+                condition=GreaterThanOrEqual(minor_units("amount_credited"), 0)
+                & LessThanOrEqual(minor_units("amount_credited"), minor_units("total_amount")),
                 name="invoices_invoice_credited_not_above_total",
+                violation_error_message="The amount credited cannot exceed the invoice total.",
             ),
             models.CheckConstraint(
-                condition=Q(total_amount=F("subtotal") + F("tax_amount")), name="invoices_invoice_total_is_sum"
+                condition=Exact(minor_units("total_amount"), minor_units("subtotal") + minor_units("tax_amount")),
+                name="invoices_invoice_total_is_sum",
+                violation_error_message="The invoice total must equal its subtotal plus tax.",
             ),
-            models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoices_invoice_due_after_issue"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")),
+                name="invoices_invoice_due_after_issue",
+                violation_error_message="The due date cannot be before the issue date.",
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "-date_created"], name="invoice_owner_created_idx"),
@@ -293,8 +326,8 @@ class LineItem(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="items")
     line_number = models.PositiveIntegerField()
     description = models.CharField(max_length=500)
-    quantity = models.DecimalField(max_digits=14, decimal_places=3)
-    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.DecimalField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES)
+    unit_price = models.DecimalField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES)
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     line_total = _money_field()
@@ -303,15 +336,36 @@ class LineItem(models.Model):
     class Meta:
         ordering = ["line_number", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["invoice", "line_number"], name="invoices_lineitem_number_unique"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="invoices_lineitem_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="invoices_lineitem_price_non_negative"),
+            models.UniqueConstraint(
+                fields=["invoice", "line_number"],
+                name="invoices_lineitem_number_unique",
+                violation_error_message="Each line of an invoice has its own line number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="invoices_lineitem_quantity_positive",
+                violation_error_message="Quantity must be greater than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="invoices_lineitem_price_non_negative",
+                violation_error_message="Unit price cannot be negative.",
+            ),
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
                 name="invoices_lineitem_discount_range",
+                violation_error_message="A discount must be between 0 and 100 percent.",
             ),
             models.CheckConstraint(
-                condition=Q(tax_rate__gte=0) & Q(tax_rate__lte=100), name="invoices_lineitem_tax_rate_range"
+                condition=Q(tax_rate__gte=0) & Q(tax_rate__lte=100),
+                name="invoices_lineitem_tax_rate_range",
+                violation_error_message="A tax rate must be between 0 and 100 percent.",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(minor_units("line_total"), 0)
+                & GreaterThanOrEqual(minor_units("tax_amount"), 0),
+                name="invoices_lineitem_amounts_non_negative",
+                violation_error_message="A line's total and tax cannot be negative.",
             ),
         ]
 
@@ -338,7 +392,13 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["paid_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="invoices_payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThan(minor_units("amount"), 0),
+                name="invoices_payment_amount_positive",
+                violation_error_message="A payment must be greater than zero.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.invoice_id}"
@@ -405,7 +465,11 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "scope", "key"], name="invoices_idempotency_key_unique"),
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"],
+                name="invoices_idempotency_key_unique",
+                violation_error_message="This Idempotency-Key was already used.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,14 @@ from rest_framework import serializers
 from billing.errors import InvalidInput
 from invoices import selectors
 from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
-from invoices.money import ZERO, format_amount
+from invoices.money import (
+    QUANTITY_PLACES,
+    UNIT_PRICE_PLACES,
+    ZERO,
+    format_amount,
+    format_quantity,
+    format_unit_price,
+)
 from invoices.services import MAX_ITEMS
 
 INVOICE_FIELDS = (
@@ -84,7 +91,24 @@ class CustomerSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class QuantityField(serializers.DecimalField):
+    """A quantity as it was given, without the column's padding: `"4"`, `"1.459"`."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return format_quantity(value)
+
+
+class UnitPriceField(serializers.DecimalField):
+    """A unit price with two places, or up to four when it has them: `"19.99"`, `"0.0125"`."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return format_unit_price(value)
+
+
 class LineItemSerializer(serializers.ModelSerializer):
+    quantity = QuantityField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES, read_only=True)
+    unit_price = UnitPriceField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, read_only=True)
+
     class Meta:
         model = LineItem
         fields = (
@@ -222,12 +246,12 @@ class NumberField(serializers.DecimalField):
 class ItemInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=500)
     quantity = NumberField(
-        max_digits=14,
-        decimal_places=3,
-        min_value=Decimal("0.001"),
+        max_digits=11 + QUANTITY_PLACES,
+        decimal_places=QUANTITY_PLACES,
+        min_value=Decimal("0.0001"),
         error_messages={"min_value": "Quantity must be greater than zero."},
     )
-    unit_price = NumberField(max_digits=14, decimal_places=2, min_value=ZERO)
+    unit_price = NumberField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, min_value=ZERO)
     discount_percent = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
     tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
 

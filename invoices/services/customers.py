@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.errors import InvalidInput
+from billing.integrity import is_violation_of, log_unexpected
 from invoices.models import (
     Customer,
     Invoice,
 )
 
 CUSTOMER_FIELDS = ("name", "email", "address", "phone", "tax_id", "notes")
+NAME_UNIQUE = "invoices_customer_name_unique_per_owner"
+NAME_TAKEN = "You already have a customer with this name."
+
+
+def _raise_for_integrity(exc: IntegrityError) -> NoReturn:
+    if is_violation_of(exc, NAME_UNIQUE):
+        raise InvalidInput(errors={"name": [NAME_TAKEN]}) from exc
+    log_unexpected(exc)
+    raise exc
 
 
 def _customer_name_taken(*, owner_id: int, name: str, exclude_id: int | None = None) -> bool:
@@ -32,7 +42,7 @@ def customer_create(
     if not name:
         raise InvalidInput(errors={"name": ["This field is required."]})
     if _customer_name_taken(owner_id=owner.pk, name=name):
-        raise InvalidInput(errors={"name": ["You already have a customer with this name."]})
+        raise InvalidInput(errors={"name": [NAME_TAKEN]})
     try:
         with transaction.atomic():
             return Customer.objects.create(
@@ -44,8 +54,8 @@ def customer_create(
                 tax_id=tax_id or "",
                 notes=notes or "",
             )
-    except IntegrityError:
-        raise InvalidInput(errors={"name": ["You already have a customer with this name."]}) from None
+    except IntegrityError as exc:
+        _raise_for_integrity(exc)
 
 
 def customer_update(*, customer: Customer, data: Mapping[str, Any]) -> Customer:
@@ -56,7 +66,7 @@ def customer_update(*, customer: Customer, data: Mapping[str, Any]) -> Customer:
         if not name:
             raise InvalidInput(errors={"name": ["This field is required."]})
         if _customer_name_taken(owner_id=customer.owner_id, name=name, exclude_id=customer.pk):
-            raise InvalidInput(errors={"name": ["You already have a customer with this name."]})
+            raise InvalidInput(errors={"name": [NAME_TAKEN]})
     for name in changed:
         value = data[name]
         setattr(customer, name, value.strip() if name == "name" else (value or ""))
@@ -64,8 +74,8 @@ def customer_update(*, customer: Customer, data: Mapping[str, Any]) -> Customer:
         try:
             with transaction.atomic():
                 customer.save(update_fields=[*changed, "updated_at"])
-        except IntegrityError:
-            raise InvalidInput(errors={"name": ["You already have a customer with this name."]}) from None
+        except IntegrityError as exc:
+            _raise_for_integrity(exc)
     return customer
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.errors import Conflict, InvalidInput, PreconditionFailed
+from billing.integrity import is_violation_of, log_unexpected
 from companies.models import DEFAULT_PAYMENT_TERMS_DAYS as COMPANY_DEFAULT_PAYMENT_TERMS_DAYS
 from companies.selectors import company_profile_get
 from invoices import events
@@ -29,6 +30,17 @@ from invoices.services.numbering import invoice_number_at_creation
 
 DEFAULT_PAYMENT_TERMS_DAYS = COMPANY_DEFAULT_PAYMENT_TERMS_DAYS  # when the owner has no profile
 INVOICE_FIELDS = ("customer_address", "currency", "issue_date", "due_date", "notes", "invoice_number")
+NUMBER_UNIQUE = "invoices_invoice_number_unique_per_owner"
+DUPLICATE_NUMBER = "You already have an invoice with this number."
+
+
+def _raise_for_integrity(exc: IntegrityError) -> NoReturn:
+    """A duplicate number (two writers racing past the check) is the user's to fix;
+    anything else is a bug, logged with the constraint's message and re-raised."""
+    if is_violation_of(exc, NUMBER_UNIQUE):
+        raise InvalidInput(errors={"invoice_number": [DUPLICATE_NUMBER]}) from exc
+    log_unexpected(exc)
+    raise exc
 
 
 def _validate_dates_and_currency(*, currency: str, issue_date: date, due_date: date) -> None:
@@ -69,7 +81,7 @@ def invoice_create(
     _validate_dates_and_currency(currency=currency, issue_date=issue_date, due_date=due_date)
     invoice_number = (invoice_number or "").strip()
     if invoice_number and Invoice.objects.filter(owner=owner, invoice_number=invoice_number).exists():
-        raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]})
+        raise InvalidInput(errors={"invoice_number": [DUPLICATE_NUMBER]})
 
     try:
         with transaction.atomic():
@@ -108,8 +120,8 @@ def invoice_create(
                 data={"total_amount": format_amount(invoice.total_amount), "items": len(parsed_items)},
             )
             events.emit_on_commit(events.build_message(events.INVOICE_CREATED, invoice=invoice, event=event))
-    except IntegrityError:
-        raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]}) from None
+    except IntegrityError as exc:
+        _raise_for_integrity(exc)
     return invoice
 
 
@@ -166,7 +178,7 @@ def invoice_update(
                         .exclude(pk=invoice.pk)
                         .exists()
                     ):
-                        raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]})
+                        raise InvalidInput(errors={"invoice_number": [DUPLICATE_NUMBER]})
                     invoice.number_is_provisional = False  # the user's own number is kept
                 setattr(invoice, name, value if value is not None else "")
                 changed[name] = str(value)
@@ -184,8 +196,8 @@ def invoice_update(
         try:
             with transaction.atomic():
                 invoice.save()
-        except IntegrityError:
-            raise InvalidInput(errors={"invoice_number": ["You already have an invoice with this number."]}) from None
+        except IntegrityError as exc:
+            _raise_for_integrity(exc)
         event = _record_event(invoice, actor=actor, kind=EventKind.UPDATED, data={"changed": changed})
         events.emit_on_commit(events.build_message(events.INVOICE_UPDATED, invoice=invoice, event=event))
     return invoice

@@ -12,7 +12,19 @@ from invoices.models import (
     Invoice,
     LineItem,
 )
-from invoices.money import MAX_AMOUNT, ZERO, format_amount, invoice_totals, line_amounts, quantize
+from invoices.money import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    QUANTITY_PLACES,
+    UNIT_PRICE_PLACES,
+    ZERO,
+    format_amount,
+    invoice_totals,
+    line_amounts,
+    places,
+    quantize,
+)
 from invoices.services._shared import _decimal
 
 MAX_ITEMS = 500
@@ -47,12 +59,16 @@ def _parse_items(raw_items: Iterable[Mapping[str, Any]]) -> list[ItemInput]:
         tax_rate = _decimal(row.get("tax_rate", ZERO) or ZERO, "tax_rate", line_errors)
         if quantity is not None and quantity <= 0:
             line_errors["quantity"] = ["Quantity must be greater than zero."]
-        elif quantity is not None and (quantity != quantity.quantize(Decimal("0.001")) or quantity >= 10**11):
-            line_errors["quantity"] = ["Quantity may have at most 11 digits before and 3 after the decimal point."]
+        elif quantity is not None and (places(quantity) > QUANTITY_PLACES or quantity > MAX_QUANTITY):
+            line_errors["quantity"] = [
+                f"Quantity may have at most 11 digits before and {QUANTITY_PLACES} after the decimal point."
+            ]
         if unit_price is not None and unit_price < 0:
             line_errors["unit_price"] = ["Unit price cannot be negative."]
-        elif unit_price is not None and (unit_price != quantize(unit_price) or unit_price > MAX_AMOUNT):
-            line_errors["unit_price"] = ["Unit price may have at most 12 digits before and 2 after the decimal point."]
+        elif unit_price is not None and (places(unit_price) > UNIT_PRICE_PLACES or unit_price > MAX_UNIT_PRICE):
+            line_errors["unit_price"] = [
+                f"Unit price may have at most 12 digits before and {UNIT_PRICE_PLACES} after the decimal point."
+            ]
         for name, value in (("discount_percent", discount), ("tax_rate", tax_rate)):
             if value is not None and not (0 <= value <= 100):
                 line_errors[name] = ["Must be between 0 and 100."]

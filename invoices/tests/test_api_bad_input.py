@@ -119,8 +119,10 @@ def test_names_and_notes_in_any_script_and_emoji_round_trip(owner: Any) -> None:
 @pytest.mark.parametrize(
     ("item", "status_code"),
     [
-        (line(quantity="1.2345"), 400),
-        (line(quantity="1.234"), 201),
+        (line(quantity="1.23456"), 400),
+        (line(quantity="1.2345"), 201),
+        (line(unit_price="0.00125"), 400),
+        (line(unit_price="0.0125"), 201),
         (line(unit_price="999999999999.99"), 201),
         (line(unit_price="1000000000000.00"), 400),
         (line(quantity="2", unit_price="999999999999.99"), 400),

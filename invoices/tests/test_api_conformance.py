@@ -94,8 +94,8 @@ def test_bodies_document_the_fields_the_server_requires(openapi: dict[str, Any])
     ("component", "field", "accepted", "refused"),
     [
         ("PaymentInputRequest", "amount", ["12.50", "7", "0.5", ".5"], ["", "-1.00", "1.001", "1" * 13, "."]),
-        ("ItemInputRequest", "quantity", ["1.234", "3"], ["", "1.2345", "-1"]),
-        ("ItemInputRequest", "unit_price", ["999999999999.99"], ["", "1000000000000.00"]),
+        ("ItemInputRequest", "quantity", ["1.2345", "1.459", "3"], ["", "1.23456", "-1"]),
+        ("ItemInputRequest", "unit_price", ["999999999999.9999", "0.0125"], ["", "1000000000000.00", "0.00125"]),
         ("InvoiceCreateInputRequest", "total_amount", ["0.00"], [""]),
     ],
 )

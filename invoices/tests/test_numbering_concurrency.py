@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-
-from django.utils import timezone
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from billing.errors import InvalidInput
 from companies.tests.factories import make_company

@@ -235,7 +235,7 @@ def test_creating_an_invoice_for_one_of_the_users_customers(owner_client, owner)
 def test_errors_are_shown_on_the_line_and_field_that_caused_them_and_the_form_keeps_what_was_typed(owner_client, owner):
     rows = [
         {"description": "Design", "quantity": "0", "unit_price": "150.00", "discount_percent": "0", "tax_rate": "20"},
-        {"description": "Typed text", "quantity": "1", "unit_price": "1.001", "discount_percent": "0", "tax_rate": "0"},
+        {"description": "Typed text", "quantity": "1", "unit_price": "1.00001", "discount_percent": "0", "tax_rate": "0"},
     ]
     response = owner_client.post("/invoices/new/", {**invoice_post(notes="keep me"), **line_data(rows)})
 
@@ -244,10 +244,10 @@ def test_errors_are_shown_on_the_line_and_field_that_caused_them_and_the_form_ke
     forms = response.context["formset"].forms
     assert forms[0].errors == {"quantity": ["Quantity must be greater than zero."]}
     assert forms[1].errors == {
-        "unit_price": ["Unit price may have at most 12 digits before and 2 after the decimal point."]
+        "unit_price": ["Unit price may have at most 12 digits before and 4 after the decimal point."]
     }
     assertContains(response, 'value="Typed text"', status_code=400)
-    assertContains(response, 'value="1.001"', status_code=400)
+    assertContains(response, 'value="1.00001"', status_code=400)
     assertContains(response, "keep me", status_code=400)
     assertContains(response, 'value="Globex"', status_code=400)
 
