@@ -20,11 +20,22 @@ from rest_framework.response import Response
 from billing.errors import Conflict, NotFound
 from invoices import selectors
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
-from invoices.api.schema import CONFLICT, NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
+from invoices.api.schema import NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import ItemListField
 from invoices.einvoice import UBL, EInvoiceUnavailable, einvoice_xml
 from invoices.models import CreditNote, CreditNoteItem
 
+
+class EInvoiceUnavailableSerializer(serializers.Serializer):
+    """The 409 of the UBL endpoints: what the company profile still lacks."""
+
+    detail = serializers.CharField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+EINVOICE_UNAVAILABLE = OpenApiResponse(
+    EInvoiceUnavailableSerializer, description="The company profile lacks what an e-invoice needs."
+)
 CREDIT_NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The credit note id.")
 XML_RESPONSE = {(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY)}
 
@@ -137,7 +148,7 @@ class CreditNoteViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="The credit note as UBL 2.1 (CreditNote)",
         parameters=[CREDIT_NOTE_ID],
-        responses={**XML_RESPONSE, 404: NOT_FOUND, 409: CONFLICT},
+        responses={**XML_RESPONSE, 404: NOT_FOUND, 409: EINVOICE_UNAVAILABLE},
     )
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptNegotiation)
     def ubl(self, request: Request, pk: str) -> HttpResponse:

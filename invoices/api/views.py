@@ -19,7 +19,13 @@ from rest_framework.response import Response
 
 from billing.errors import NotFound
 from invoices import selectors, services
-from invoices.api.credit_notes import XML_RESPONSE, CreditNoteInputSerializer, CreditNoteSerializer, ubl_response
+from invoices.api.credit_notes import (
+    EINVOICE_UNAVAILABLE,
+    XML_RESPONSE,
+    CreditNoteInputSerializer,
+    CreditNoteSerializer,
+    ubl_response,
+)
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import (
     BAD_REQUEST,
@@ -336,7 +342,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         summary="The invoice as UBL 2.1 (Invoice)",
         description="EN 16931 UBL; 409 when the company profile lacks the legal name or country.",
         parameters=[INVOICE_ID],
-        responses={**XML_RESPONSE, 404: NOT_FOUND, 409: CONFLICT},
+        responses={**XML_RESPONSE, 404: NOT_FOUND, 409: EINVOICE_UNAVAILABLE},
     )
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptNegotiation)
     def ubl(self, request: Request, pk: str) -> HttpResponse:
