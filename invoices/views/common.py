@@ -108,6 +108,9 @@ def event_description(event: Any) -> str:
     if event.kind == "payment":
         amount = (event.data or {}).get("amount")
         return f"Payment of {amount} recorded" if amount else "Payment recorded"
+    if event.kind == "credit":
+        data = event.data or {}
+        return f"Credit note {data.get('number', '')} of {data.get('total_amount', '')} issued"
     if event.kind == "updated":
         changed = sorted((event.data or {}).get("changed", {}))
         return f"Edited: {', '.join(name.replace('_', ' ') for name in changed)}" if changed else "Edited"

@@ -30,10 +30,13 @@
     revise: "Revised back to draft", send: "Sent to the customer", pay: "Paid in full",
     mark_overdue: "Marked overdue", cancel: "Cancelled"
   };
-  var KIND_TEXT = { created: "Created", updated: "Edited", payment: "Payment recorded", deleted: "Deleted" };
+  var KIND_TEXT = {
+    created: "Created", updated: "Edited", payment: "Payment recorded", credit: "Credit note issued", deleted: "Deleted"
+  };
   var TOAST_TEXT = {
     "invoice.created": "created", "invoice.updated": "edited",
-    "invoice.payment_recorded": "payment recorded", "invoice.deleted": "deleted"
+    "invoice.payment_recorded": "payment recorded", "invoice.credited": "credit note issued",
+    "invoice.deleted": "deleted"
   };
 
   function statusLabel(value) {
@@ -173,7 +176,7 @@
     if (page === "detail") {
       appendToTimeline(message.event);
       if (message.type === "invoice.status_changed" || message.type === "invoice.updated"
-          || message.type === "invoice.payment_recorded") {
+          || message.type === "invoice.payment_recorded" || message.type === "invoice.credited") {
         reveal("changed");
       }
     }
