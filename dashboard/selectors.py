@@ -16,12 +16,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from invoices.events import event_summary, invoice_summary
-from invoices.models import PAYABLE_STATES, Customer, Invoice, InvoiceEvent, InvoiceStatus
+from invoices.models import OWED, Customer, Invoice, InvoiceEvent, InvoiceStatus
 from invoices.money import ZERO, format_amount
 from invoices.money_db import MoneySum
 from invoices.roles import APPROVE_PERMISSION
@@ -49,7 +49,7 @@ AGING_BUCKETS: tuple[tuple[str, str, int | None], ...] = (
     ("61_90", "61-90 days", 90),
     ("90_plus", "90+ days", None),
 )
-OUTSTANDING = Q(status__in=PAYABLE_STATES)
+OUTSTANDING = OWED
 # What an invoice bills once its credit notes are taken off (balances use `balance_due`,
 # which is net of credits already).
 NET_INVOICED = F("total_amount") - F("amount_credited")
@@ -114,12 +114,11 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
         _visible(user)
         .values("currency")
         .annotate(
-            outstanding_amount=Sum("balance_due", filter=OUTSTANDING),
+            outstanding_amount=MoneySum("balance_due", filter=OUTSTANDING),
             outstanding_count=Count("pk", filter=OUTSTANDING),
-            overdue_amount=Sum("balance_due", filter=overdue),
+            overdue_amount=MoneySum("balance_due", filter=overdue),
             overdue_count=Count("pk", filter=overdue),
-            # MoneySum takes no `filter=` on SQLite; a CASE without ELSE leaves the rest out.
-            invoiced_amount=MoneySum(Case(When(invoiced_recently, then=NET_INVOICED))),
+            invoiced_amount=MoneySum(NET_INVOICED, filter=invoiced_recently),
             pending_approvals=Count("pk", filter=_pending_approvals(user)),
             **status_counts,
         )
@@ -133,7 +132,7 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
             payments__paid_at__lt=_start_of_day(today + timedelta(days=1)),
         )
         .values("currency")
-        .annotate(amount=Sum("payments__amount"), count=Count("payments"))
+        .annotate(amount=MoneySum("payments__amount"), count=Count("payments"))
     )
     paid = {row["currency"]: row for row in payment_rows}
 
@@ -189,7 +188,7 @@ def dashboard_aging(*, user: Any, today: date | None = None) -> dict[str, Any]:
         .filter(OUTSTANDING, balance_due__gt=0)
         .annotate(bucket=_aging_bucket(today))
         .values("currency", "bucket")
-        .annotate(amount=Sum("balance_due"), count=Count("pk"))
+        .annotate(amount=MoneySum("balance_due"), count=Count("pk"))
         .order_by("currency")
     )
     found: dict[str, dict[str, dict[str, Any]]] = {}
@@ -256,7 +255,7 @@ def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None)
         .filter(payments__paid_at__gte=_start_of_day(start), payments__paid_at__lt=_start_of_day(end))
         .annotate(month=TruncMonth("payments__paid_at"))
         .values("currency", "month")
-        .annotate(amount=Sum("payments__amount"))
+        .annotate(amount=MoneySum("payments__amount"))
     )
     table: dict[str, dict[str, dict[str, Decimal]]] = {}
     for kind, rows in (("invoiced", invoiced_rows), ("paid", paid_rows)):
@@ -304,8 +303,8 @@ def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = 
         .filter(OUTSTANDING)
         .values("currency", "customer_id")
         .annotate(
-            balance=Sum("balance_due"),
-            overdue_balance=Sum("balance_due", filter=_overdue(today)),
+            balance=MoneySum("balance_due"),
+            overdue_balance=MoneySum("balance_due", filter=_overdue(today)),
             invoice_count=Count("pk"),
         )
         .annotate(
@@ -346,4 +345,7 @@ def dashboard_recent_activity(*, user: Any, limit: int = 20) -> list[dict[str, A
     if not user.is_staff:
         scope = scope.filter(owner=user)
     events = scope.select_related("invoice", "actor").order_by("-created_at", "-id")[:limit]
-    return [{"event": event_summary(event), "invoice": invoice_summary(event.invoice)} for event in events]
+    return [
+        {"event": event_summary(event, currency=event.invoice.currency), "invoice": invoice_summary(event.invoice)}
+        for event in events
+    ]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from invoices.money import format_amount
+from invoices.money import format_amount, format_money
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,36 @@ def invoice_summary(invoice: Any) -> dict[str, Any]:
     }
 
 
-def event_summary(event: Any) -> dict[str, Any]:
+# How each event reads, on the timeline, the dashboard's activity and in live messages:
+# the pages render `text` and the live scripts show the `text` each message carries.
+TRANSITION_TEXT = {
+    "submit": "Submitted for approval",
+    "approve": "Approved",
+    "reject": "Rejected",
+    "revise": "Revised back to draft",
+    "send": "Sent to the customer",
+    "pay": "Paid in full",
+    "mark_overdue": "Marked overdue",
+    "cancel": "Cancelled",
+}
+KIND_TEXT = {"created": "Created", "updated": "Edited", "payment": "Payment recorded", "deleted": "Deleted"}
+
+
+def event_text(event: Any, *, currency: str | None = None) -> str:
+    """One event in words: `Approved`, `Payment of 1,000.00 EUR recorded`, `Edited: notes`."""
+    if event.kind == "transition":
+        return TRANSITION_TEXT.get(event.transition, event.transition.replace("_", " ").capitalize())
+    data = event.data or {}
+    if event.kind == "payment" and data.get("amount"):
+        return f"Payment of {format_money(Decimal(data['amount']), currency)} recorded"
+    if event.kind == "updated":
+        changed = sorted(data.get("changed", {}))
+        return f"Edited: {', '.join(name.replace('_', ' ') for name in changed)}" if changed else "Edited"
+    return KIND_TEXT.get(event.kind, event.kind.replace("_", " ").capitalize())
+
+
+def event_summary(event: Any, *, currency: str | None = None) -> dict[str, Any]:
+    """An event as sockets and the activity feed carry it; `currency` is its invoice's."""
     actor = event.actor
     return {
         "id": event.pk,
@@ -81,6 +110,7 @@ def event_summary(event: Any) -> dict[str, Any]:
         "actor": {"id": actor.pk, "username": actor.get_username()} if actor is not None else None,
         "reason": event.reason or None,
         "at": event.created_at.isoformat(),
+        "text": event_text(event, currency=currency),
     }
 
 
@@ -94,7 +124,7 @@ def build_message(
         invoice_id=invoice.pk,
         owner_id=invoice.owner_id,
         invoice=invoice_summary(invoice),
-        event=event_summary(event),
+        event=event_summary(event, currency=invoice.currency),
         extra=extra or {},
     )
 

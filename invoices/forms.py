@@ -20,6 +20,7 @@ from django.forms import formset_factory
 from billing.errors import InvalidInput
 from invoices.currencies import ISO_4217_CODES
 from invoices.models import Customer, Invoice, InvoiceStatus, PaymentMethod
+from invoices.money import format_quantity, format_unit_price
 
 ITEMS_PREFIX = "items"
 
@@ -226,19 +227,14 @@ class BaseLineItemFormSet(forms.BaseFormSet):
 LineItemFormSet = formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500)
 
 
-def _plain(value: Decimal) -> str:
-    """`2.500` -> `"2.5"`, `100.00` -> `"100"`: what a person would type."""
-    return f"{value.normalize():f}"
-
-
 def line_item_initial(invoice: Invoice) -> list[dict[str, Any]]:
     return [
         {
             "description": line.description,
-            "quantity": _plain(line.quantity),
-            "unit_price": line.unit_price,
-            "discount_percent": _plain(line.discount_percent),
-            "tax_rate": _plain(line.tax_rate),
+            "quantity": format_quantity(line.quantity),
+            "unit_price": format_unit_price(line.unit_price),
+            "discount_percent": format_quantity(line.discount_percent),
+            "tax_rate": format_quantity(line.tax_rate),
         }
         for line in invoice.items.all()
     ]

@@ -43,6 +43,9 @@ S = InvoiceStatus
 CANCELLABLE_STATES = [S.DRAFT, S.PENDING_APPROVAL, S.REJECTED, S.APPROVED, S.SENT, S.OVERDUE]
 PAYABLE_STATES = [S.SENT, S.OVERDUE]
 TERMINAL_STATES = [S.PAID, S.CANCELLED]
+# What is owed: the balance of sent and overdue invoices. Drafts, pending and approved
+# invoices are not owed yet; the dashboard's Outstanding and the list's balance agree.
+OWED = Q(status__in=PAYABLE_STATES)
 DELETABLE_STATES = [S.DRAFT, S.CANCELLED]
 
 

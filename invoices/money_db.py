@@ -50,6 +50,7 @@ class MoneySum(Sum):
         super().__init__(expression, **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
-        template = "%(function)s(%(distinct)sCAST(ROUND(%(expressions)s * 100) AS INTEGER))"
-        sql, params = super().as_sql(compiler, connection, template=template, **extra_context)
+        in_cents = self.copy()
+        in_cents.template = "%(function)s(%(distinct)sCAST(ROUND(%(expressions)s * 100) AS INTEGER))"
+        sql, params = super(MoneySum, in_cents).as_sql(compiler, connection, **extra_context)
         return f"(({sql}) / 100.0)", params

@@ -15,7 +15,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from invoices.models import Invoice
-from invoices.pdf import format_money, invoice_issuer_name, render_invoice_pdf, seller_context
+from invoices.money import format_money
+from invoices.pdf import invoice_issuer_name, render_invoice_pdf, seller_context
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -29,7 +28,7 @@ from companies.models import CompanyProfile
 from companies.selectors import company_profile_get
 from invoices.einvoice import CII, einvoice_missing, einvoice_xml
 from invoices.models import CreditNote, Invoice, LineItem
-from invoices.money import quantize
+from invoices.money import format_money, format_quantity, format_unit_price
 
 TEMPLATE_NAME = "invoices/invoice_document.html"
 CREDIT_NOTE_TEMPLATE_NAME = "invoices/credit_note_document.html"
@@ -96,16 +95,6 @@ def seller_context(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def format_money(amount: Decimal) -> str:
-    """`1234.5` -> `"1,234.50"`: grouped, two places, rounded the way invoices are."""
-    return f"{quantize(amount):,.2f}"
-
-
-def format_number(value: Decimal) -> str:
-    """Quantities and rates without trailing zeros or exponents: `2.500` -> `"2.5"`."""
-    return f"{value.normalize():f}"
-
-
 def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
     """Everything the document template shows, taken from the stored invoice.
 
@@ -117,10 +106,10 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
         {
             "number": line.line_number,
             "description": line.description,
-            "quantity": format_number(line.quantity),
-            "unit_price": format_money(line.unit_price),
-            "discount_percent": format_number(line.discount_percent),
-            "tax_rate": format_number(line.tax_rate),
+            "quantity": format_quantity(line.quantity),
+            "unit_price": format_unit_price(line.unit_price, grouped=True),
+            "discount_percent": format_quantity(line.discount_percent),
+            "tax_rate": format_quantity(line.tax_rate),
             "line_total": format_money(line.line_total),
         }
         for line in items
@@ -178,10 +167,10 @@ def credit_note_document_context(credit_note: CreditNote) -> dict[str, Any]:
         {
             "number": line.line_number,
             "description": line.description,
-            "quantity": format_number(line.quantity),
-            "unit_price": format_money(line.unit_price),
-            "discount_percent": format_number(line.discount_percent),
-            "tax_rate": format_number(line.tax_rate),
+            "quantity": format_quantity(line.quantity),
+            "unit_price": format_unit_price(line.unit_price, grouped=True),
+            "discount_percent": format_quantity(line.discount_percent),
+            "tax_rate": format_quantity(line.tax_rate),
             "line_total": format_money(line.line_total),
         }
         for line in credit_note.items.order_by("line_number", "id")

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 
 from billing.errors import InvalidInput, NotFound
 from invoices.filters import InvoiceFilterSet
-from invoices.models import CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
+from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
+from invoices.money import ZERO
+from invoices.money_db import MoneySum
 from invoices.services import invoice_user_transitions
 
 __all__ = [
@@ -47,6 +50,22 @@ def invoice_list(*, user: Any, filters: Mapping[str, Any] | None = None, with_it
         raise InvalidInput(errors=dict(filterset.errors))
     queryset = filterset.qs
     return _with_details(queryset) if with_items else queryset
+
+
+def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
+    """Per currency, for the invoices a list shows: how many, their total, and the
+    balance due on them, which counts only what is owed (sent and overdue), as the
+    dashboard's Outstanding does. Sums are exact on every database (MoneySum)."""
+    return list(
+        invoices.order_by()
+        .values("currency")
+        .annotate(
+            count=Count("id"),
+            total=Coalesce(MoneySum("total_amount"), ZERO),
+            balance=Coalesce(MoneySum("balance_due", filter=OWED), ZERO),
+        )
+        .order_by("currency")
+    )
 
 
 def invoice_get(*, user: Any, invoice_id: Any) -> Invoice:

@@ -163,6 +163,7 @@ class ActivityEventSerializer(serializers.Serializer):
     actor = ActorSerializer(allow_null=True)
     reason = serializers.CharField(allow_null=True)
     at = serializers.DateTimeField()
+    text = serializers.CharField(help_text="The event in words, as the invoice page's timeline shows it.")
 
 
 class ActivityInvoiceSerializer(serializers.Serializer):

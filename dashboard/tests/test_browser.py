@@ -193,7 +193,7 @@ def test_the_dashboard_draws_its_charts_and_updates_live_when_a_payment_is_recor
     assert_drawn(chart(page, "aging", "USD"))
     # Paying the whole balance records the payment, then the transition to paid.
     expect(page.locator(".activity li").nth(0)).to_contain_text("Paid in full")
-    expect(page.locator(".activity li").nth(1)).to_contain_text("Payment recorded")
+    expect(page.locator(".activity li").nth(1)).to_contain_text(re.compile(r"Payment of [\d,]+\.\d\d USD recorded"))
     expect(page.locator('[data-customers] table[data-currency="USD"] tbody th')).to_have_text(["Umbrella Corp"])
     assert page.evaluate("window.beforeThePayment") is True, "the page was reloaded"
     page.wait_for_timeout(1600)  # let the changed figures' highlight fade before the picture

@@ -183,7 +183,7 @@ def test_the_page_embeds_the_selector_output_its_script_draws_and_compares(book:
     assert embedded_json(html, "dashboard-metrics") == dashboard_metrics(user=owner)
     assert embedded_json(html, "dashboard-aging") == dashboard_aging(user=owner)
     assert embedded_json(html, "dashboard-revenue") == dashboard_revenue(user=owner, months=12)
-    assert embedded_json(html, "dashboard-text")["transitions"]["approve"] == "Approved"
+    assert embedded_json(html, "dashboard-text")["statuses"]["pending_approval"] == "Pending approval"
 
 
 def test_every_chart_has_a_table_of_its_figures(book: Book, owner: Any) -> None:

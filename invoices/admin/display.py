@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 from billing.errors import DomainError, InvalidInput
 from invoices.models import InvoiceStatus
-from invoices.money import quantize
+from invoices.money import format_money
 
 # (background, text) pairs with a contrast ratio above 4.5:1, readable in light and dark themes.
 STATUS_COLORS: dict[str, tuple[str, str]] = {
@@ -44,10 +44,10 @@ def optional_status_badge(status: str) -> SafeString | str:
 
 
 def money(amount: Decimal | None, currency: str) -> str:
-    """`1,234.50 EUR`, the way the invoice document prints it."""
+    """`1,234.50 EUR`, as every page, e-mail and the PDF print it (`format_money`)."""
     if amount is None:
         return "-"
-    return f"{quantize(amount):,.2f} {currency}"
+    return format_money(amount, currency)
 
 
 def _flatten(errors: Any, prefix: str = "") -> list[str]:

@@ -9,6 +9,7 @@ owners create them on the site or through the API, where each starts as a draft.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -27,6 +28,7 @@ from invoices.admin.list_filters import DeletedFilter, PaymentDueFilter
 from invoices.admin.transitions import InvoiceTransitionsMixin
 from invoices.currencies import ISO_4217_CODES
 from invoices.models import Invoice, InvoiceEvent, LineItem, Payment
+from invoices.money import format_quantity, format_unit_price
 
 # What `services.invoice_update` accepts from this form.
 EDITABLE_FIELDS = (
@@ -73,11 +75,42 @@ class _InvoicePartInline(admin.TabularInline):
         return False
 
 
+class LineItemForm(forms.ModelForm):
+    """Quantities and prices shown as they were given (`1.459`, not `1.4590`)."""
+
+    class Meta:
+        model = LineItem
+        fields = ITEM_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # Decimals (not strings), so an untouched line still compares as unchanged.
+            self.initial["quantity"] = Decimal(format_quantity(self.instance.quantity))
+            self.initial["unit_price"] = Decimal(format_unit_price(self.instance.unit_price))
+
+
 class LineItemInline(_InvoicePartInline):
     model = LineItem
-    fields = ("line_number", "description", "quantity", "unit_price", "discount_percent", "tax_rate", "line_total")
-    readonly_fields = ("line_number", "line_total")
+    form = LineItemForm
+    fields = (
+        "line_number",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+        "line_total_display",
+    )
+    readonly_fields = ("line_number", "line_total_display")
     ordering = ("line_number", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LineItem]:
+        return super().get_queryset(request).select_related("invoice")
+
+    @admin.display(description="line total")
+    def line_total_display(self, line: LineItem) -> str:
+        return money(line.line_total, line.invoice.currency) if line.pk else "-"
 
     def _editable(self, request: HttpRequest, obj: Any) -> bool:
         return obj is not None and self._invoice_admin().has_change_permission(request, obj)
@@ -97,12 +130,16 @@ class LineItemInline(_InvoicePartInline):
 
 class PaymentInline(_InvoicePartInline):
     model = Payment
-    fields = ("paid_at", "amount", "method", "reference", "recorded_by", "created_at")
+    fields = ("paid_at", "amount_display", "method", "reference", "recorded_by", "created_at")
     readonly_fields = fields
     ordering = ("paid_at", "id")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("recorded_by", "invoice")
+
+    @admin.display(description="amount")
+    def amount_display(self, payment: Payment) -> str:
+        return money(payment.amount, payment.invoice.currency)
 
 
 class InvoiceEventInline(_InvoicePartInline):
@@ -160,11 +197,11 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         "source",
         "owner",
         "customer",
-        "subtotal",
-        "tax_amount",
-        "total_amount",
-        "amount_paid",
-        "balance_due",
+        "subtotal_display",
+        "tax_display",
+        "total_display",
+        "paid_display",
+        "balance_display",
         "submitted_at",
         "approved_at",
         "approved_by",
@@ -183,7 +220,10 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
             {"fields": ("invoice_number", "status_display", "owner", "source", "currency", ("issue_date", "due_date"))},
         ),
         ("Customer", {"fields": ("customer", "customer_name", "customer_email", "customer_address")}),
-        ("Amounts", {"fields": ("subtotal", "tax_amount", "total_amount", "amount_paid", "balance_due")}),
+        (
+            "Amounts",
+            {"fields": ("subtotal_display", "tax_display", "total_display", "paid_display", "balance_display")},
+        ),
         ("Notes", {"fields": ("notes",)}),
         (
             "Workflow",
@@ -207,6 +247,18 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
     @admin.display(description="status", ordering="status")
     def status_display(self, invoice: Invoice) -> SafeString:
         return status_badge(invoice.status)
+
+    @admin.display(description="subtotal")
+    def subtotal_display(self, invoice: Invoice) -> str:
+        return money(invoice.subtotal, invoice.currency)
+
+    @admin.display(description="tax")
+    def tax_display(self, invoice: Invoice) -> str:
+        return money(invoice.tax_amount, invoice.currency)
+
+    @admin.display(description="paid")
+    def paid_display(self, invoice: Invoice) -> str:
+        return money(invoice.amount_paid, invoice.currency)
 
     @admin.display(description="total", ordering="total_amount")
     def total_display(self, invoice: Invoice) -> str:

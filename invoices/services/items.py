@@ -20,6 +20,7 @@ from invoices.money import (
     UNIT_PRICE_PLACES,
     ZERO,
     format_amount,
+    format_money,
     invoice_totals,
     line_amounts,
     places,
@@ -127,10 +128,12 @@ def _check_expected_total(invoice: Invoice, expected_total: Any) -> None:
         raise InvalidInput(errors=errors)
     if claimed != invoice.total_amount:
         expected = format_amount(invoice.total_amount)
+        currency = invoice.currency
         raise InvalidInput(
             errors={
                 "total_amount": [
-                    f"The total does not match the items: expected {expected}, got {format_amount(claimed)}."
+                    f"The total does not match the items: expected {format_money(invoice.total_amount, currency)}, "
+                    f"got {format_money(claimed, currency)}."
                 ],
                 "expected_total_amount": expected,
             }

@@ -16,7 +16,7 @@ from invoices.models import (
     Payment,
     PaymentMethod,
 )
-from invoices.money import ZERO, format_amount, quantize
+from invoices.money import ZERO, format_amount, format_money, quantize
 from invoices.services._shared import (
     _bump,
     _conflict,
@@ -62,7 +62,8 @@ def payment_record(
             raise InvalidInput(
                 errors={
                     "amount": [
-                        f"Payment of {format_amount(value)} exceeds the balance due of {format_amount(balance)}."
+                        f"Payment of {format_money(value, invoice.currency)} exceeds the balance due of "
+                        f"{format_money(balance, invoice.currency)}."
                     ]
                 }  # type: ignore[arg-type]
             )

@@ -73,7 +73,7 @@ def test_an_overpayment_is_a_400_naming_the_balance_and_records_nothing(owner: A
     response = client_for(owner).post(invoice_url(sent_invoice, "payments"), {"amount": "120.01"}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"amount": ["Payment of 120.01 exceeds the balance due of 120.00."]}
+    assert response.json() == {"amount": ["Payment of 120.01 USD exceeds the balance due of 120.00 USD."]}
     assert not Payment.objects.exists()
     sent_invoice.refresh_from_db()
     assert (sent_invoice.status, sent_invoice.amount_paid) == ("sent", Decimal("0.00"))

@@ -99,7 +99,7 @@ def test_the_detail_page_shows_lines_totals_the_timeline_and_payments(owner_clie
         "Submitted for approval",
         "Approved",
         "Sent to the customer",
-        "Payment of 100.00 recorded",
+        "Payment of 100.00 USD recorded",
     ]
     assertContains(response, "· by alice")
     assertContains(response, ">Record payment</button>")
@@ -228,7 +228,7 @@ def test_an_overpayment_is_shown_on_the_amount_field_and_nothing_is_recorded(own
 
     assert response.status_code == 400
     assert response.context["payment_form"].errors == {
-        "amount": ["Payment of 100.01 exceeds the balance due of 100.00."]
+        "amount": ["Payment of 100.01 USD exceeds the balance due of 100.00 USD."]
     }
     assertContains(response, 'value="100.01"', status_code=400)
     assert not Payment.objects.exists()

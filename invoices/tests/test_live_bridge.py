@@ -79,6 +79,7 @@ async def test_every_message_type_reaches_the_owner_with_the_spec_shape(owner: A
             "actor": {"id": owner.pk, "username": owner.username},
             "reason": None,
             "at": event.created_at.isoformat(),
+            "text": "Created",
         },
     }
 
@@ -108,6 +109,7 @@ async def test_every_message_type_reaches_the_owner_with_the_spec_shape(owner: A
         "actor": {"id": approver.pk, "username": approver.username},
         "reason": None,
         "at": None,
+        "text": "Approved",
     }
     assert approved["invoice"]["status"] == "approved"
 
@@ -120,6 +122,8 @@ async def test_every_message_type_reaches_the_owner_with_the_spec_shape(owner: A
         "200.00",
         "payment",
     )
+    # The same words the invoice page's timeline renders for this event.
+    assert payment["event"]["text"] == f"Payment of 50.00 {invoice.currency} recorded"
     await socket.disconnect()
 
 

@@ -133,6 +133,38 @@ def test_the_list_totals_add_up_the_filtered_invoices_per_currency(owner_client,
     assertContains(response, "1,234.56 EUR")
 
 
+def test_the_list_balance_due_counts_only_what_is_owed_like_the_dashboards_outstanding(owner_client, owner, approver):
+    from invoices.tests.factories import advance
+
+    make_invoice(owner=owner, items=[item(unit_price="1000.00")], currency="EUR")  # draft: not owed yet
+    advance(
+        make_invoice(owner=owner, items=[item(unit_price="500.00")], currency="EUR"),
+        to="pending_approval",
+        approver=approver,
+    )
+    sent = advance(
+        make_invoice(owner=owner, items=[item(unit_price="300.10")], currency="EUR"), to="sent", approver=approver
+    )
+    services.payment_record(invoice_id=sent.pk, actor=owner, amount="100.00")
+    advance(make_invoice(owner=owner, items=[item(unit_price="42.00")], currency="EUR"), to="paid", approver=approver)
+
+    response = owner_client.get("/invoices/")
+
+    (row,) = response.context["totals"]
+    assert (row["count"], row["total"], row["balance"]) == (4, Decimal("1842.10"), Decimal("200.10"))
+    assertContains(response, "balance due <strong>200.10 EUR</strong>")
+
+
+def test_the_list_totals_are_exact_for_amounts_a_binary_float_cannot_hold(owner_client, owner):
+    amounts = ["0.10", "0.20", "999999999.99", "0.07", "123456789.01"]
+    for amount in amounts:
+        make_invoice(owner=owner, items=[item(unit_price=amount)], currency="EUR")
+
+    (row,) = owner_client.get("/invoices/").context["totals"]
+
+    assert row["total"] == sum(Decimal(amount) for amount in amounts)
+
+
 def test_an_invalid_filter_is_shown_next_to_its_field_and_lists_nothing(owner_client, owner):
     make_invoice(owner=owner)
 
@@ -235,7 +267,7 @@ def test_creating_an_invoice_for_one_of_the_users_customers(owner_client, owner)
 def test_errors_are_shown_on_the_line_and_field_that_caused_them_and_the_form_keeps_what_was_typed(owner_client, owner):
     rows = [
         {"description": "Design", "quantity": "0", "unit_price": "150.00", "discount_percent": "0", "tax_rate": "20"},
-        {"description": "Typed text", "quantity": "1", "unit_price": "1.00001", "discount_percent": "0", "tax_rate": "0"},
+        {"description": "Typed text", "quantity": "1", "unit_price": "1.00001", "discount_percent": "0"},
     ]
     response = owner_client.post("/invoices/new/", {**invoice_post(notes="keep me"), **line_data(rows)})
 
@@ -273,7 +305,7 @@ def test_a_total_that_differs_from_the_servers_is_refused_with_the_expected_one(
     assert response.status_code == 400
     assert not Invoice.objects.exists()
     assert response.context["form"].non_field_errors() == [
-        "The total does not match the items: expected 377.99, got 377.98."
+        "The total does not match the items: expected 377.99 EUR, got 377.98 EUR."
     ]
 
 

@@ -87,31 +87,3 @@ def sort_columns(request: HttpRequest) -> list[dict[str, Any]]:
             column["href"] = f"?{query.urlencode()}"
         columns.append(column)
     return columns
-
-
-EVENT_TRANSITION_TEXT = {
-    "submit": "Submitted for approval",
-    "approve": "Approved",
-    "reject": "Rejected",
-    "revise": "Revised back to draft",
-    "send": "Sent to the customer",
-    "pay": "Paid in full",
-    "mark_overdue": "Marked overdue",
-    "cancel": "Cancelled",
-}
-
-
-def event_description(event: Any) -> str:
-    """One line of the timeline. `static/js/live.js` writes the same words for new events."""
-    if event.kind == "transition":
-        return EVENT_TRANSITION_TEXT.get(event.transition, event.transition.replace("_", " ").capitalize())
-    if event.kind == "payment":
-        amount = (event.data or {}).get("amount")
-        return f"Payment of {amount} recorded" if amount else "Payment recorded"
-    if event.kind == "credit":
-        data = event.data or {}
-        return f"Credit note {data.get('number', '')} of {data.get('total_amount', '')} issued"
-    if event.kind == "updated":
-        changed = sorted((event.data or {}).get("changed", {}))
-        return f"Edited: {', '.join(name.replace('_', ' ') for name in changed)}" if changed else "Edited"
-    return {"created": "Created", "deleted": "Deleted"}.get(event.kind, event.kind.capitalize())

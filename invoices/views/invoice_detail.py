@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing.errors import DomainError, InvalidInput, NotFound
 from invoices import selectors, services
+from invoices.events import event_text
 from invoices.forms import CreditNoteForm, PaymentForm, RejectForm
 from invoices.models import Invoice
-from invoices.money import format_amount
+from invoices.money import format_money
 from invoices.services.credit_notes import CREDITABLE_STATES
-from invoices.views.common import TRANSITION_LABELS, event_description, invoice_or_404
+from invoices.views.common import TRANSITION_LABELS, invoice_or_404
 
 
 def _render_detail(
@@ -40,7 +41,7 @@ def _render_detail(
             "balance_due": balance,
             "items": invoice.items.all(),
             "events": [
-                {"event": event, "description": event_description(event)}
+                {"event": event, "description": event_text(event, currency=invoice.currency)}
                 for event in selectors.invoice_event_list(invoice=invoice)
             ],
             "payments": selectors.payment_list(invoice=invoice),
@@ -124,7 +125,7 @@ def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Payment of {format_amount(payment.amount)} {invoice.currency} recorded on {invoice.invoice_number}.",
+            f"Payment of {format_money(payment.amount, invoice.currency)} recorded on {invoice.invoice_number}.",
         )
     return redirect("invoices:detail", invoice_id=invoice.pk)
 
@@ -174,7 +175,7 @@ def credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Credit note {note.number} of {format_amount(note.total_amount)} {invoice.currency} issued on "
+            f"Credit note {note.number} of {format_money(note.total_amount, invoice.currency)} issued on "
             f"{invoice.invoice_number}.",
         )
     return redirect("invoices:detail", invoice_id=invoice.pk)

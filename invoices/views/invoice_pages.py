@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,12 +45,6 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         filter_form.show_errors(exc)
         invoices = Invoice.objects.none()
     page = page_of(request, invoices)
-    totals = (
-        invoices.order_by()
-        .values("currency")
-        .annotate(count=Count("id"), total=Sum("total_amount"), balance=Sum("balance_due"))
-        .order_by("currency")
-    )
     return render(
         request,
         "invoices/invoice_list.html",
@@ -59,7 +52,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "page": page,
             "invoices": page.object_list,
-            "totals": list(totals),
+            "totals": selectors.invoice_list_totals(invoices=invoices),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "page_size")),
             "columns": sort_columns(request),
         },

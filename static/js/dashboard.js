@@ -27,16 +27,12 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
-  var text = readJson("dashboard-text") || { transitions: {}, kinds: {}, statuses: {} };
+  var text = readJson("dashboard-text") || { statuses: {} };
 
   // --- formatting ----------------------------------------------------------------------
 
-  // "1234.50" -> "1,234.50", as the template's floatformat:"2g" prints it.
-  function money(value) {
-    var parts = String(value == null ? "0.00" : value).split(".");
-    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return parts.join(".");
-  }
+  // "1234.50" -> "1,234.50", as invoices/money.py format_money prints it (static/js/money.js).
+  var money = window.InvoiceMoney.groupAmount;
 
   function counted(count, singular, plural) {
     return count + " " + (Number(count) === 1 ? singular : plural);
@@ -393,11 +389,9 @@
     area.replaceChildren.apply(area, nodes);
   }
 
+  // The server words every event (invoices/events.py `event_text`) and sends the text along.
   function describe(event) {
-    if (event.kind === "transition") {
-      return text.transitions[event.transition] || String(event.transition || "").replace(/_/g, " ");
-    }
-    return text.kinds[event.kind] || String(event.kind).replace(/_/g, " ");
+    return event.text || String(event.transition || event.kind || "").replace(/_/g, " ");
   }
 
   function renderActivity(data) {

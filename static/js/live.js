@@ -25,14 +25,6 @@
   var status = root.querySelector("[data-live-status]");
   var toasts = document.querySelector("[data-live-toasts]");
 
-  var TRANSITION_TEXT = {
-    submit: "Submitted for approval", approve: "Approved", reject: "Rejected",
-    revise: "Revised back to draft", send: "Sent to the customer", pay: "Paid in full",
-    mark_overdue: "Marked overdue", cancel: "Cancelled"
-  };
-  var KIND_TEXT = {
-    created: "Created", updated: "Edited", payment: "Payment recorded", credit: "Credit note issued", deleted: "Deleted"
-  };
   var TOAST_TEXT = {
     "invoice.created": "created", "invoice.updated": "edited",
     "invoice.payment_recorded": "payment recorded", "invoice.credited": "credit note issued",
@@ -44,12 +36,7 @@
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
-  // "1234.50" -> "1,234.50", the way the pages print money.
-  function groupAmount(value) {
-    var parts = String(value).split(".");
-    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return parts.join(".");
-  }
+  var groupAmount = window.InvoiceMoney.groupAmount;
 
   // What has been paid, from the message's total and balance: exact cents, no floats.
   function paidAmount(invoice) {
@@ -110,9 +97,10 @@
     });
   }
 
+  // The server words every event (invoices/events.py `event_text`): the timeline row
+  // appended here reads exactly like the one the page rendered.
   function describe(event) {
-    if (event.kind === "transition") { return TRANSITION_TEXT[event.transition] || statusLabel(event.transition); }
-    return KIND_TEXT[event.kind] || statusLabel(event.kind);
+    return event.text || statusLabel(event.transition || event.kind);
   }
 
   function appendToTimeline(event) {
