@@ -373,7 +373,8 @@ class LineItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invoice_id}#{self.line_number} {self.description}"
+        # Read as the admin's inline titles: "Line 1: Website design".
+        return f"Line {self.line_number}: {self.description}"
 
 
 class PaymentMethod(models.TextChoices):
@@ -444,7 +445,7 @@ class InvoiceEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.transition} on {self.invoice_id}"
+        return f"{self.get_kind_display()}{f' ({self.transition})' if self.transition else ''}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
