@@ -94,4 +94,4 @@ class CreditNoteItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.credit_note_id}#{self.line_number} {self.description}"
+        return f"Line {self.line_number}: {self.description}"
