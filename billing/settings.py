@@ -190,6 +190,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_MAX_BYTES: int = env.int("FILE_MAX_BYTES", default=10 * 1024 * 1024)
+# Hosts that `POST /api/v1/invoices/upload/` may fetch a `blob_url` from (https only, public
+# addresses only). Empty: every blob_url is refused.
+UPLOAD_BLOB_ALLOWED_HOSTS: list[str] = env.list("UPLOAD_BLOB_ALLOWED_HOSTS", default=[])
+UPLOAD_BLOB_TIMEOUT_SECONDS: float = env.float("UPLOAD_BLOB_TIMEOUT_SECONDS", default=10.0)
+# The Celery queue uploaded documents are read on (OCR is heavy: it can get workers of its own).
+DOCUMENT_PROCESSING_QUEUE: str = env.str("DOCUMENT_PROCESSING_QUEUE", default="celery")
+# Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
+# hostile file from exhausting a worker.
+DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
+EXTRACTION_MAX_PAGES: int = env.int("EXTRACTION_MAX_PAGES", default=20)
+EXTRACTION_MAX_PIXELS: int = env.int("EXTRACTION_MAX_PIXELS", default=40_000_000)
+EXTRACTION_OCR_TIMEOUT: float = env.float("EXTRACTION_OCR_TIMEOUT", default=60.0)
 
 STORAGE_BACKEND: str = env.str("STORAGE", default="local")
 if STORAGE_BACKEND == "s3":
@@ -280,6 +292,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "invoices.models.InvoiceStatus",  # the invoice status keeps its name
+        "ProcessingStatusEnum": "files.models.ProcessingStatus",
+        "BatchStatusEnum": ["queued", "running", "completed", "failed"],
+    },
 }
 
 # --- CORS, CSRF and security headers ----------------------------------------------

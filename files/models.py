@@ -9,15 +9,62 @@ is kept in `result` as data: this module knows nothing of invoices.
 Ids are UUIDs: they are handed to the browser right after an upload and appear in
 socket paths, and the row can be created before the Celery task is queued under the
 same id.
+
+`StoredFile` is an uploaded document: the bytes live in the configured storage under a
+random key, and the user's own file name is kept only as data (never as a path). A task
+that saves a draft records it in `ProcessingTask.invoice`, which is unique: the save is
+keyed by the task, so a retry or a redelivered message finds the invoice already there
+instead of making a second one.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+
+class StoredFileQuerySet(models.QuerySet):
+    def alive(self) -> StoredFileQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: Any) -> StoredFileQuerySet:
+        """Owners see their own files, staff everyone's; deleted ones nobody."""
+        live = self.alive()
+        return live if user.is_staff else live.filter(owner=user)
+
+
+class StoredFile(models.Model):
+    """An uploaded document, validated before it was stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stored_files")
+    original_name = models.CharField(max_length=255, help_text="The name the user gave; data only, never a path.")
+    storage_key = models.CharField(max_length=255, unique=True, editable=False)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, help_text="Decided from the content's magic bytes.")
+    sha256 = models.CharField(max_length=64)
+    invoice = models.ForeignKey(
+        "invoices.Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = StoredFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="files_storedfile_size_positive")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="files_file_owner_created_idx"),
+            models.Index(fields=["sha256"], name="files_file_sha256_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.content_type}, {self.size} bytes)"
 
 
 class ProcessingStatus(models.TextChoices):
@@ -78,6 +125,14 @@ class ProcessingTask(models.Model):
     current_stage = models.CharField(max_length=16, choices=ProcessingStage.choices, blank=True)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="processing_tasks"
+    )
+    # Unique: the one draft this task saved. A second save for the same task finds it here.
+    invoice = models.OneToOneField(
+        "invoices.Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="processing_task"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started this task.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

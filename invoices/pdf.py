@@ -134,6 +134,11 @@ def render_invoice_html(invoice: Invoice) -> str:
     return render_to_string(TEMPLATE_NAME, invoice_document_context(invoice))
 
 
+def html_to_pdf(html: str) -> bytes:
+    """Print a self-contained HTML page to PDF, fetching nothing but local static files."""
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=LocalOnlyURLFetcher()).write_pdf()
+
+
 def _pdf_a3(html_text: str) -> bytes:
     html = HTML(string=html_text, base_url=str(settings.BASE_DIR), url_fetcher=LocalOnlyURLFetcher())
     return html.write_pdf(pdf_variant=PDF_VARIANT)
