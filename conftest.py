@@ -59,6 +59,16 @@ def _private_cache(settings, request) -> None:
 
 
 @pytest.fixture
+def no_general_rate_limit(settings) -> None:
+    """For tests that call the API hundreds of times within one test (schema fuzzing,
+    property tests): the general API limit would answer 429 from the 101st call on. The
+    limit itself is tested in billing/tests/test_throttles.py."""
+    framework = {**settings.REST_FRAMEWORK}
+    framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], "api_user": None, "api_anon": None}
+    settings.REST_FRAMEWORK = framework
+
+
+@pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 

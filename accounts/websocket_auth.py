@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, urlparse
 from channels.auth import get_user as session_user
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from channels.security.websocket import OriginValidator
 from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
@@ -276,3 +276,18 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     async def encode_json(cls, content: Any) -> str:
         # Decimals and dates (dashboard metrics) go out as strings, never floats.
         return json.dumps(content, cls=DjangoJSONEncoder)
+
+
+class UnknownPathConsumer(AsyncWebsocketConsumer):
+    """Every socket path no app routes (`/ws/chat`, typos): accepted, then closed with 4404.
+
+    Channels' router fails such a handshake with a 500; this is the socket's 404. It is
+    accepted first, like every refusal here, so the client sees the close code, and it
+    answers `bearer` to a client that offered the subprotocol pair (a browser drops a
+    socket whose server picks none of the offered subprotocols, losing the code).
+    """
+
+    async def connect(self) -> None:
+        auth: SocketAuth = self.scope.get("socket_auth") or SocketAuth("none")
+        await self.accept(subprotocol=auth.subprotocol)
+        await self.close(code=CLOSE_NOT_FOUND)

@@ -3,6 +3,9 @@
 `/health` answers as long as the process serves; `/health/database` and
 `/health/detailed` touch each dependency for real and answer 503 naming the one
 that is down.
+
+The words are the case-study API's, which its clients check for: the service and each
+component are `healthy` or `unhealthy`, and the database `connected` or `disconnected`.
 """
 
 from __future__ import annotations
@@ -86,6 +89,10 @@ def check_storage() -> dict[str, Any]:
     return {"backend": type(backend).__name__}
 
 
+HEALTHY, UNHEALTHY = "healthy", "unhealthy"
+# A component's words for (up, down); the database speaks of its connection.
+COMPONENT_WORDS: dict[str, tuple[str, str]] = {"database": ("connected", "disconnected")}
+
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "database": check_database,
     "cache": check_cache,
@@ -95,13 +102,18 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def run_check(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def run_check(name: str) -> dict[str, Any]:
+    up, down = COMPONENT_WORDS.get(name, (HEALTHY, UNHEALTHY))
     started = time.perf_counter()
     try:
-        details = check()
+        details = CHECKS[name]()
     except Exception as error:  # a health check reports every failure, it never raises
-        return {"status": "down", "error": f"{type(error).__name__}: {error}"[:300]}
-    return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 2), **details}
+        return {"status": down, "error": f"{type(error).__name__}: {error}"[:300]}
+    return {"status": up, "latency_ms": round((time.perf_counter() - started) * 1000, 2), **details}
+
+
+def _is_up(name: str, result: dict[str, Any]) -> bool:
+    return result["status"] == COMPONENT_WORDS.get(name, (HEALTHY, UNHEALTHY))[0]
 
 
 def _body(status: str, **extra: Any) -> dict[str, Any]:
@@ -110,19 +122,19 @@ def _body(status: str, **extra: Any) -> dict[str, Any]:
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(_body("ok"))
+    return JsonResponse(_body(HEALTHY))
 
 
 @require_GET
 def health_database(request: HttpRequest) -> JsonResponse:
-    result = run_check(check_database)
-    healthy = result["status"] == "up"
-    return JsonResponse(_body("ok" if healthy else "error", database=result), status=200 if healthy else 503)
+    result = run_check("database")
+    healthy = _is_up("database", result)
+    return JsonResponse(_body(HEALTHY if healthy else UNHEALTHY, database=result), status=200 if healthy else 503)
 
 
 @require_GET
 def health_detailed(request: HttpRequest) -> JsonResponse:
-    components = {name: run_check(check) for name, check in CHECKS.items()}
-    down = sorted(name for name, result in components.items() if result["status"] != "up")
-    body = _body("error" if down else "ok", components=components, down=down)
+    components = {name: run_check(name) for name in CHECKS}
+    down = sorted(name for name, result in components.items() if not _is_up(name, result))
+    body = _body(UNHEALTHY if down else HEALTHY, components=components, down=down)
     return JsonResponse(body, status=503 if down else 200)

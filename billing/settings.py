@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware: `/api/v1/invoices` is served, not redirected, as `/api/v1/invoices/`.
+    "billing.slashes.OptionalTrailingSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -255,12 +257,22 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON numbers are parsed to Decimal from their text (seed 000 sends money as numbers).
+    "DEFAULT_PARSER_CLASSES": [
+        "billing.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "billing.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "billing.exceptions.exception_handler",
+    # The general API limit (FinSentry: 100 requests per 60 s per user or address).
+    "DEFAULT_THROTTLE_CLASSES": ["billing.throttles.ApiUserThrottle", "billing.throttles.ApiAnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "api_user": env.str("THROTTLE_API_USER", default="100/min"),
+        "api_anon": env.str("THROTTLE_API_ANON", default="100/min"),
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="20/min"),
         "login_username": env.str("THROTTLE_LOGIN_USERNAME", default="5/min"),
         "auth_anon": env.str("THROTTLE_AUTH_ANON", default="30/min"),
@@ -297,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "ProcessingStatusEnum": "files.models.ProcessingStatus",
         "BatchStatusEnum": ["queued", "running", "completed", "failed"],
     },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "billing.openapi.document_rate_limit"],
 }
 
 # --- CORS, CSRF and security headers ----------------------------------------------

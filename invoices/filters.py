@@ -1,7 +1,9 @@
 """FilterSets for invoice lists, shared by the API, the pages and the CSV export.
 
 Every filter is strict: an unknown status, a malformed date or amount, or an unknown
-ordering field is an error naming the valid values, never silently ignored.
+ordering field is an error naming the valid values, never silently ignored. Statuses and
+ordering fields are read regardless of case (seed 001 writes `PAID`), and text columns
+sort regardless of case on every database, ties broken by id.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Lower
 
 from invoices.models import Customer, Invoice, InvoiceStatus
 
@@ -24,6 +28,9 @@ ORDERING_FIELDS = (
     "status",
 )
 DEFAULT_ORDERING = "-date_created"
+# Sorted by their lower-case form: SQLite (and PostgreSQL under the C collation) would
+# put "smithers" after "Umbrella".
+TEXT_ORDERING_FIELDS = frozenset({"customer_name", "invoice_number"})
 
 
 class CommaSeparatedStatusField(forms.CharField):
@@ -31,7 +38,7 @@ class CommaSeparatedStatusField(forms.CharField):
         value = super().clean(value)
         if not value:
             return []
-        statuses = [part.strip() for part in value.split(",") if part.strip()]
+        statuses = [part.strip().lower() for part in value.split(",") if part.strip()]
         unknown = [status for status in statuses if status not in InvoiceStatus.values]
         if unknown:
             raise forms.ValidationError(
@@ -52,7 +59,7 @@ class OrderingField(forms.CharField):
         value = super().clean(value)
         if not value:
             return []
-        terms = [part.strip() for part in value.split(",") if part.strip()]
+        terms = [part.strip().lower() for part in value.split(",") if part.strip()]
         unknown = [term for term in terms if term.lstrip("-") not in ORDERING_FIELDS]
         if unknown:
             valid = ", ".join(ORDERING_FIELDS)
@@ -86,10 +93,15 @@ class OrderingFilter(django_filters.Filter):
 
 
 class InvoiceFilterSet(django_filters.FilterSet):
-    status = StatusFilter(help_text="Comma-separated statuses, e.g. sent,overdue.")
+    status = StatusFilter(help_text="Comma-separated statuses in any case, e.g. sent,overdue or PAID.")
     customer = django_filters.ModelChoiceFilter(
         queryset=Customer.objects.all(),
         help_text="A customer id.",
+    )
+    customer_id = django_filters.ModelChoiceFilter(
+        field_name="customer",
+        queryset=Customer.objects.all(),
+        help_text="Alias of customer: a customer id.",
     )
     customer_name = django_filters.CharFilter(lookup_expr="icontains")
     customer_email = django_filters.CharFilter(lookup_expr="icontains")
@@ -97,6 +109,8 @@ class InvoiceFilterSet(django_filters.FilterSet):
     created_before = StrictDateFilter(field_name="date_created", lookup_expr="date__lte")
     due_after = StrictDateFilter(field_name="due_date", lookup_expr="gte")
     due_before = StrictDateFilter(field_name="due_date", lookup_expr="lte")
+    date_from = StrictDateFilter(field_name="issue_date", lookup_expr="gte")
+    date_to = StrictDateFilter(field_name="issue_date", lookup_expr="lte")
     min_amount = StrictNumberFilter(field_name="total_amount", lookup_expr="gte")
     max_amount = StrictNumberFilter(field_name="total_amount", lookup_expr="lte")
     currency = django_filters.CharFilter(method="filter_currency")
@@ -118,7 +132,8 @@ class InvoiceFilterSet(django_filters.FilterSet):
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)
         if user is not None and not user.is_staff:
-            self.filters["customer"].queryset = Customer.objects.filter(owner=user)
+            for name in ("customer", "customer_id"):
+                self.filters[name].queryset = Customer.objects.filter(owner=user)
 
     def filter_currency(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(currency=value.upper()) if value else qs
@@ -141,7 +156,14 @@ class InvoiceFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         terms = self.form.cleaned_data.get("ordering") or [DEFAULT_ORDERING]
         tie_breaker = "-id" if terms[0].startswith("-") else "id"
-        return queryset.order_by(*terms, tie_breaker)
+        return queryset.order_by(*(order_by_term(term, TEXT_ORDERING_FIELDS) for term in terms), tie_breaker)
+
+
+def order_by_term(term: str, text_fields: frozenset[str]) -> OrderBy:
+    """`name` or `-name` as an ORDER BY expression; text fields by their lower-case form."""
+    name = term.lstrip("-")
+    expression = Lower(name) if name in text_fields else F(name)
+    return expression.desc() if term.startswith("-") else expression.asc()
 
 
 def _with_sort_aliases(data: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from billing.errors import InvalidInput, NotFound
@@ -76,12 +76,20 @@ def invoice_get(*, user: Any, invoice_id: Any) -> Invoice:
 
 
 def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
-    """Look an invoice up by number among those the user may see (staff: their own first)."""
+    """Look an invoice up by number, in any case, among those the user may see.
+
+    `inv-202609-mrzrka` finds `INV-202609-MRZRKA`. Own invoices come first (staff see
+    everyone's), then the one spelled exactly as asked, then the oldest.
+    """
     number = (invoice_number or "").strip()
     if not number:
         raise InvalidInput(errors={"invoice_number": ["This query parameter is required."]})
-    matches = _with_details(invoice_visible_queryset(user=user)).filter(invoice_number=number)
-    invoice = matches.filter(owner=user).first() or matches.order_by("id").first()
+    matches = _with_details(invoice_visible_queryset(user=user)).filter(invoice_number__iexact=number)
+    invoice = matches.order_by(
+        Case(When(Q(owner=user), then=Value(0)), default=Value(1), output_field=IntegerField()),
+        Case(When(Q(invoice_number=number), then=Value(0)), default=Value(1), output_field=IntegerField()),
+        "id",
+    ).first()
     if invoice is None:
         raise NotFound(f"No invoice numbered {number}.")
     return invoice

@@ -41,7 +41,7 @@ def test_health_answers_status_service_and_version(client) -> None:
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "service": "billing", "version": django_settings.VERSION}
+    assert response.json() == {"status": "healthy", "service": "billing", "version": django_settings.VERSION}
 
 
 def test_health_does_not_need_the_database(client, database_outage) -> None:
@@ -54,8 +54,8 @@ def test_health_database_is_200_when_the_database_answers(client) -> None:
 
     body = response.json()
     assert response.status_code == 200
-    assert body["status"] == "ok"
-    assert body["database"]["status"] == "up"
+    assert body["status"] == "healthy"
+    assert body["database"]["status"] == "connected"
     assert body["database"]["vendor"] == connections["default"].vendor
 
 
@@ -65,9 +65,9 @@ def test_health_database_is_503_when_the_database_is_unreachable(client, databas
 
     body = response.json()
     assert response.status_code == 503
-    assert body["status"] == "error"
+    assert body["status"] == "unhealthy"
     assert body["service"] == "billing"
-    assert body["database"]["status"] == "down"
+    assert body["database"]["status"] == "disconnected"
     assert body["database"]["error"]
 
 
@@ -77,10 +77,13 @@ def test_health_detailed_reports_every_component_up_on_the_default_config(client
 
     body = response.json()
     assert response.status_code == 200, body
-    assert body["status"] == "ok"
+    assert body["status"] == "healthy"
     assert body["down"] == []
     assert set(body["components"]) == COMPONENTS
-    assert {name: result["status"] for name, result in body["components"].items()} == dict.fromkeys(COMPONENTS, "up")
+    assert {name: result["status"] for name, result in body["components"].items()} == {
+        **dict.fromkeys(COMPONENTS, "healthy"),
+        "database": "connected",
+    }
 
 
 @pytest.mark.django_db
@@ -93,10 +96,10 @@ def test_health_detailed_is_503_naming_the_storage_when_files_cannot_be_written(
 
     body = response.json()
     assert response.status_code == 503
-    assert body["status"] == "error"
+    assert body["status"] == "unhealthy"
     assert body["down"] == ["storage"]
-    assert body["components"]["storage"]["status"] == "down"
-    assert body["components"]["database"]["status"] == "up"
+    assert body["components"]["storage"]["status"] == "unhealthy"
+    assert body["components"]["database"]["status"] == "connected"
     assert not Path(regular_file / "media").exists()
 
 
@@ -115,8 +118,8 @@ def test_health_detailed_is_503_naming_the_channel_layer_when_redis_is_unreachab
     body = response.json()
     assert response.status_code == 503
     assert body["down"] == ["channel_layer"]
-    assert body["components"]["channel_layer"]["status"] == "down"
-    assert body["components"]["storage"]["status"] == "up"
+    assert body["components"]["channel_layer"]["status"] == "unhealthy"
+    assert body["components"]["storage"]["status"] == "healthy"
 
 
 @pytest.mark.django_db
@@ -126,7 +129,7 @@ def test_health_detailed_is_503_naming_the_database_when_it_is_unreachable(clien
     body = response.json()
     assert response.status_code == 503
     assert "database" in body["down"]
-    assert body["components"]["database"]["status"] == "down"
+    assert body["components"]["database"]["status"] == "disconnected"
 
 
 def test_health_endpoints_refuse_writes(client) -> None:
@@ -147,6 +150,6 @@ def test_health_detailed_leaves_nothing_behind_in_the_redis_channel_layer(client
     }
 
     for _ in range(3):
-        assert client.get("/health/detailed").json()["components"]["channel_layer"]["status"] == "up"
+        assert client.get("/health/detailed").json()["components"]["channel_layer"]["status"] == "healthy"
 
     assert redis.Redis.from_url(settings.REDIS_URL).keys(f"{prefix}*") == []

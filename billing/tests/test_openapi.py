@@ -102,3 +102,20 @@ def test_api_doc_pages_assets_are_served(client, path: str) -> None:
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"".join(response.streaming_content), f"{url} is empty"
+
+
+def test_every_rate_limited_operation_documents_the_429_and_retry_after() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = {
+        (method.upper(), path): operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+
+    limited = {key for key, operation in operations.items() if "429" in operation["responses"]}
+
+    # Refresh and logout carry no throttle of their own; every other operation is limited.
+    assert set(operations) - limited == {("POST", "/api/v1/auth/refresh/"), ("POST", "/api/v1/auth/logout/")}
+    answer = operations[("PUT", "/api/v1/invoices/{id}/")]["responses"]["429"]
+    assert "Retry-After" in answer["headers"]
+    assert answer["content"]["application/json"]["schema"]["required"] == ["detail"]

@@ -17,9 +17,11 @@ from billing.errors import InvalidInput, NotFound
 from invoices import selectors, services
 from invoices.api.schema import BAD_REQUEST, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import CustomerSerializer, ErrorSerializer
+from invoices.filters import order_by_term
 from invoices.models import Customer
 
 CUSTOMER_ORDERING_FIELDS = ("name", "created_at", "updated_at")
+CUSTOMER_TEXT_ORDERING_FIELDS = frozenset({"name"})  # "smithers" before "Umbrella" on every database
 CUSTOMER_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such customer, or not yours.")
 CUSTOMER_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The customer id.")
 
@@ -62,7 +64,8 @@ class CustomerFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         terms = self.form.cleaned_data.get("ordering") or ["name"]
         tie_breaker = "-id" if terms[0].startswith("-") else "id"
-        return super().filter_queryset(queryset).order_by(*terms, tie_breaker)
+        ordering = [order_by_term(term, CUSTOMER_TEXT_ORDERING_FIELDS) for term in terms]
+        return super().filter_queryset(queryset).order_by(*ordering, tie_breaker)
 
 
 @extend_schema_view(

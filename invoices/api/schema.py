@@ -25,9 +25,12 @@ _DESCRIPTIONS = {
     "created_before": "Created on or before this date (YYYY-MM-DD).",
     "due_after": "Due on or after this date (YYYY-MM-DD).",
     "due_before": "Due on or before this date (YYYY-MM-DD).",
+    "date_from": "Issued on or after this date (YYYY-MM-DD): filters the issue date.",
+    "date_to": "Issued on or before this date (YYYY-MM-DD): filters the issue date.",
     "min_amount": "Total amount at least this.",
     "max_amount": "Total amount at most this.",
     "currency": "ISO 4217 code, e.g. EUR.",
+    "status": "Comma-separated statuses in any case, e.g. sent,overdue or PAID.",
     "sort_by": f"Alias of `ordering`: one of {', '.join(ORDERING_FIELDS)}.",
     "ordering": (
         f"Comma-separated, from {', '.join(ORDERING_FIELDS)}; prefix '-' for descending. "

@@ -300,6 +300,22 @@ class InvoiceInputSerializer(serializers.Serializer):
         return {"data": data, "items": items, "expected_total": expected_total}
 
 
+class InvoiceReplaceInputSerializer(InvoiceInputSerializer):
+    """`PUT`: the whole editable invoice. `items` and the customer must be given; the
+    customer's e-mail and address and the notes are reset when left out. The number,
+    currency and dates keep their values when left out (the server chose them at creation)."""
+
+    customer_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    customer_address = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    items = ItemListField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("customer_id") is None and not (attrs.get("customer_name") or "").strip():
+            raise serializers.ValidationError({"customer_name": ["Give customer_id or customer_name."]})
+        return attrs
+
+
 class InvoiceCreateInputSerializer(InvoiceInputSerializer):
     def validate_status(self, value: str | None) -> str | None:
         if value not in (None, "", InvoiceStatus.DRAFT):
@@ -348,10 +364,17 @@ class RejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField(error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED})
 
 
+class CaseInsensitiveChoiceField(serializers.ChoiceField):
+    """A choice of lower-case values, given in any case (seed 001 writes `PAID`)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data.strip().lower() if isinstance(data, str) else data)
+
+
 class StatusInputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
+    status = CaseInsensitiveChoiceField(
         choices=InvoiceStatus.choices,
-        help_text="The status to reach.",
+        help_text="The status to reach, in any case.",
         error_messages={"invalid_choice": f"Unknown status; use one of {', '.join(InvoiceStatus.values)}."},
     )
     reason = serializers.CharField(

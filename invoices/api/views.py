@@ -17,7 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import NotFound
+from billing.errors import InvalidInput, NotFound
+from billing.pagination import PAGINATION_PARAMETERS
 from invoices import selectors, services
 from invoices.api.credit_notes import (
     EINVOICE_UNAVAILABLE,
@@ -46,6 +47,7 @@ from invoices.api.serializers import (
     InvoiceCreateInputSerializer,
     InvoiceEventSerializer,
     InvoiceInputSerializer,
+    InvoiceReplaceInputSerializer,
     InvoiceSerializer,
     PayInputSerializer,
     PaymentInputSerializer,
@@ -55,8 +57,20 @@ from invoices.api.serializers import (
     StatusInputSerializer,
     sparse_fields,
 )
+from invoices.filters import InvoiceFilterSet
 from invoices.idempotency import idempotent_response
 from invoices.models import Invoice
+
+# Every query parameter the list understands; anything else is a 400, never ignored.
+LIST_PARAMETERS = (*InvoiceFilterSet.base_filters, "fields", *PAGINATION_PARAMETERS, "format")
+
+
+def reject_unknown_parameters(request: Request, known: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        message = f"Unknown query parameter; valid parameters: {', '.join(sorted(known))}."
+        raise InvalidInput(errors={name: [message] for name in unknown})
+
 
 INVOICE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The invoice id.")
 TRANSITION_RESPONSES = {200: InvoiceSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
@@ -77,7 +91,8 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
     list=extend_schema(
         summary="List invoices",
         description="Own invoices (staff: everyone's), filtered and ordered; bad filter values are a 400 naming "
-        "the filter.",
+        "the filter, and so is a query parameter not listed here. Pages by `page` and `page_size` (or `per_page`), "
+        "or by `skip` and `limit`.",
         parameters=[*invoice_filter_parameters(), FIELDS_PARAMETER],
         responses={200: SparseInvoiceSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
@@ -99,6 +114,15 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
         request=InvoiceInputSerializer,
         responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT, 412: PRECONDITION_FAILED},
     ),
+    update=extend_schema(
+        summary="Replace a draft invoice",
+        description="The whole editable invoice: `items` and the customer (`customer_id` or `customer_name`) are "
+        "required, and replace what was there; left-out e-mail, address and notes become empty. The same edit "
+        "as PATCH otherwise (409 outside draft, `status` refused).",
+        parameters=[INVOICE_ID, IF_MATCH_PARAMETER],
+        request=InvoiceReplaceInputSerializer,
+        responses={200: InvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 409: CONFLICT, 412: PRECONDITION_FAILED},
+    ),
     destroy=extend_schema(
         summary="Delete a draft or cancelled invoice (soft)",
         parameters=[INVOICE_ID],
@@ -111,7 +135,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     # Any path segment reaches the view, so an id like `abc` is this API's JSON 404 rather than
     # an unrouted URL (Django's HTML debug page when DEBUG is on); `initial` refuses it.
     lookup_value_regex = r"[^/]+"
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     # Only tells the schema generator the model; every read goes through `invoices.selectors`.
     queryset = Invoice.objects.none()
 
@@ -141,6 +165,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     # --- collection ----------------------------------------------------------------------
 
     def list(self, request: Request) -> Response:
+        reject_unknown_parameters(request, LIST_PARAMETERS)
         fields = sparse_fields(request.query_params.get("fields"))
         queryset = selectors.invoice_list(user=request.user, filters=request.query_params)
         page = self.paginate_queryset(queryset)
@@ -185,8 +210,15 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         return self._render(self._visible(pk), fields=fields)
 
     def partial_update(self, request: Request, pk: str) -> Response:
+        return self._edit(pk, InvoiceInputSerializer(data=request.data, partial=True))
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._edit(pk, InvoiceReplaceInputSerializer(data=request.data))
+
+    def _edit(self, pk: str, serializer: InvoiceInputSerializer) -> Response:
+        """PATCH and PUT: one update service, which refuses edits outside draft (409)."""
+        request = self.request
         invoice = self._visible(pk)
-        serializer = InvoiceInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.invoice_update(
             invoice_id=invoice.pk,

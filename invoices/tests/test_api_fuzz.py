@@ -27,7 +27,8 @@ from accounts.services import token_pair_issue
 from invoices.services import invoice_create
 from invoices.tests.factories import item
 
-pytestmark = pytest.mark.django_db
+# Each operation is called a few hundred times: without the general API rate limit.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_general_rate_limit")]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

@@ -9,6 +9,7 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from invoices.api.views import LIST_PARAMETERS
 from invoices.filters import InvoiceFilterSet
 
 
@@ -42,12 +43,44 @@ def test_the_invoice_list_documents_every_filter_and_the_pages(
     paths = schema_and_complaints[0]["paths"]
     listed = paths["/api/v1/invoices/"]["get"]
 
-    assert set(InvoiceFilterSet.base_filters) | {"page", "page_size", "fields"} == _parameters(listed)
+    assert set(InvoiceFilterSet.base_filters) | {"page", "page_size", "per_page", "skip", "limit", "fields"} == (
+        _parameters(listed)
+    )
+    # What the list accepts is exactly what it documents (`format` is DRF's, for the browsable API).
+    assert set(LIST_PARAMETERS) - {"format"} == _parameters(listed)
     assert listed["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "PaginatedSparseInvoiceList"
     )
     assert set(InvoiceFilterSet.base_filters) <= _parameters(paths["/api/v1/invoices/export.csv"]["get"])
     assert "text/csv" in paths["/api/v1/invoices/export.csv"]["get"]["responses"]["200"]["content"]
+
+
+def test_the_seed_aliases_are_documented_with_what_they_mean(
+    schema_and_complaints: tuple[dict[str, Any], list[str]],
+) -> None:
+    listed = schema_and_complaints[0]["paths"]["/api/v1/invoices/"]["get"]
+    documented = {parameter["name"]: parameter for parameter in listed["parameters"]}
+
+    assert "issue date" in documented["date_from"]["description"]
+    assert "issue date" in documented["date_to"]["description"]
+    assert documented["date_from"]["schema"] == {"type": "string", "format": "date"}
+    assert documented["customer_id"]["schema"] == {"type": "integer"}
+    assert documented["skip"]["schema"] == {"type": "integer", "minimum": 0}
+    assert documented["limit"]["schema"] == {"type": "integer", "minimum": 1}
+    assert documented["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert "page_size" in documented["per_page"]["description"]
+    assert "any case" in documented["status"]["description"]
+
+
+def test_put_is_documented_as_a_full_update_of_a_draft(
+    schema_and_complaints: tuple[dict[str, Any], list[str]],
+) -> None:
+    schema = schema_and_complaints[0]
+    put = schema["paths"]["/api/v1/invoices/{id}/"]["put"]
+    body = put["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    assert set(put["responses"]) == {"200", "400", "404", "409", "412", "429"}
+    assert "items" in schema["components"]["schemas"][body]["required"]
 
 
 def test_writes_document_their_bodies_headers_and_errors(
@@ -58,7 +91,7 @@ def test_writes_document_their_bodies_headers_and_errors(
 
     create = paths["/api/v1/invoices/"]["post"]
     assert "Idempotency-Key" in _parameters(create)
-    assert set(create["responses"]) == {"201", "400", "422"}
+    assert set(create["responses"]) == {"201", "400", "422", "429"}
     body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert {"items", "customer_id", "total_amount", "currency"} <= set(components[body]["properties"])
 

@@ -21,6 +21,9 @@ from invoices.tests.api_support import INVOICES, client_for, invoice_body, invoi
 from invoices.tests.factories import advance
 from invoices.tests.money_strategies import cents_text, expected_totals, invoice_lines, parts_of
 
+# Hundreds of API calls within one test: without the general API rate limit.
+pytestmark = pytest.mark.usefixtures("no_general_rate_limit")
+
 EXAMPLES = int(os.environ.get("MONEY_EXAMPLES", "120"))
 property_settings = settings(
     max_examples=EXAMPLES,
