@@ -35,4 +35,4 @@ EXPOSE 8000
 
 # The web processes; docker-compose.yml runs the worker, beat and migrations from this image too.
 
-CMD ["uvicorn", "billing.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", "--ws-per-message-deflate", "false"]
+CMD ["uvicorn", "billing.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", "--ws-per-message-deflate", "false", "--no-proxy-headers", "--log-config", "billing/uvicorn_logging.json"]

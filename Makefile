@@ -35,7 +35,7 @@ demo: migrate
 
 run: demo
 	@echo "Serving Billing on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
-	$(PY) -m uvicorn billing.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws-per-message-deflate false
+	$(PY) -m uvicorn billing.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws-per-message-deflate false --no-proxy-headers --log-config billing/uvicorn_logging.json
 
 test: install-dev
 	@$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \

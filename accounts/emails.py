@@ -37,6 +37,20 @@ def email_verification_send(*, user: User, token: str) -> None:
     )
 
 
+def registration_attempt_send(*, user: User) -> None:
+    """Tell an account's owner that someone tried to sign up with its address. The sign-up
+    answers as if it had worked, so only the owner of the inbox learns the address is taken."""
+    _send(
+        user=user,
+        subject="Someone tried to sign up for Billing with your address",
+        template="emails/accounts/registration_attempt",
+        context={
+            "login_link": site_link(reverse("accounts:login")),
+            "reset_link": site_link(reverse("accounts:password_reset")),
+        },
+    )
+
+
 def password_reset_send(*, user: User, token: str) -> None:
     """Send the password-reset message with its single-use link."""
     _send(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -59,8 +60,13 @@ class TokenPair:
 # --- Registration and verification ----------------------------------------------------
 
 
-def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User:
+def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User | None:
     """Create a self-registered account, unverified, and e-mail it a verification link.
+
+    An address that already has an account is never reported as taken, since that would
+    tell anyone which addresses have accounts: nothing is created, the account's owner is
+    e-mailed that someone tried, and every door answers exactly as for a new account.
+    Returns the new user, or None in that case.
 
     Usernames and addresses are unique ignoring case, because login looks them up ignoring
     case. A username may not contain "@": at login, "@" is what marks an e-mail address.
@@ -81,6 +87,8 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
         errors.setdefault("password", []).extend(exc.messages)
     if errors:
         raise InvalidInput("The account could not be created.", errors=errors)
+    if _registration_attempt_on_existing_account(email=user.email):
+        return None
     user.set_password(password)
     with transaction.atomic():
         try:
@@ -92,12 +100,28 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
                 log_unexpected(exc)
                 raise
             # Someone took the name or address between our check and the insert.
+            if _registration_attempt_on_existing_account(email=user.email):
+                return None
             raise InvalidInput(
                 "The account could not be created.",
                 errors=_registration_errors(user=user) or {"username": ["Please choose another username."]},
             ) from exc
         emails.email_verification_send(user=user, token=email_verification_token_make(user=user))
     return user
+
+
+def registration_sent_detail() -> str:
+    """What every door answers after a sign-up, new address or not."""
+    return "Check your inbox: we sent a message to the address you gave. Follow its link to finish signing up."
+
+
+def _registration_attempt_on_existing_account(*, email: str) -> bool:
+    """If `email` belongs to an account, tell its owner someone tried to sign up with it."""
+    existing = get_user_model()._default_manager.filter(email__iexact=email).first()
+    if existing is None:
+        return False
+    emails.registration_attempt_send(user=existing)
+    return True
 
 
 def _registration_errors(*, user: User) -> dict[str, list[str]]:
@@ -116,8 +140,6 @@ def _registration_errors(*, user: User) -> dict[str, list[str]]:
     manager = get_user_model()._default_manager
     if user.username and manager.filter(username__iexact=user.username).exists():
         errors.setdefault("username", []).append("A user with that username already exists.")
-    if user.email and manager.filter(email__iexact=user.email).exists():
-        errors.setdefault("email", []).append("A user with that e-mail address already exists.")
     return errors
 
 
@@ -165,8 +187,12 @@ def user_authenticate(*, username: str, password: str, request: HttpRequest | No
 def token_obtain(*, username: str, password: str, request: HttpRequest | None = None) -> TokenPair:
     """Log in through the API: authenticate, then issue a token pair."""
     user = user_authenticate(username=username, password=password, request=request)
-    # Session logins record this through a signal; token logins should show up in the admin too.
-    update_last_login(None, user)
+    if request is not None:
+        # A token login is a login: the signal records last_login (Django's own receiver)
+        # and clears the failed-attempt count of the lockout (axes), as a session login does.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+    else:
+        update_last_login(None, user)
     return token_pair_issue(user=user)
 
 

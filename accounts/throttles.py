@@ -1,8 +1,15 @@
 """Throttles for the anonymous auth endpoints.
 
 Login is limited twice: per client IP (one machine trying many accounts) and per
-submitted username (many machines trying one account). The username is lower-cased,
-because login ignores case, and hashed, so the cache key never holds what was typed.
+submitted account (many machines trying one account). The account is the one the typed
+username or e-mail logs in as (`accounts.lockout.login_identity`), so `dave` and
+`dave@example.com` share a bucket, and it is hashed, so the cache key never holds what
+was typed. The address is `billing.client_address`: forwarding headers are trusted
+only `NUM_PROXIES` hops, so a spoofed `X-Forwarded-For` buys no fresh bucket.
+
+With Redis down the cache answers nothing (django-redis `IGNORE_EXCEPTIONS`, logged), so
+these throttles let the request through instead of failing it with a 500; the lockout
+(axes, in the database) still counts failures.
 
 Rates are read from the settings on every request rather than once at import (DRF's
 default), so a changed `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` takes effect at once.
@@ -20,6 +27,9 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from accounts.lockout import login_identity
+from billing.client_address import client_address
+
 
 class _SettingsRateMixin:
     scope: str
@@ -29,6 +39,9 @@ class _SettingsRateMixin:
             return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
         except KeyError as exc:
             raise ImproperlyConfigured(f"No throttle rate set for the {self.scope!r} scope.") from exc
+
+    def get_ident(self, request: Request | HttpRequest) -> str:
+        return client_address(request)
 
 
 class LoginIpThrottle(_SettingsRateMixin, SimpleRateThrottle):
@@ -42,7 +55,7 @@ class LoginUsernameThrottle(_SettingsRateMixin, SimpleRateThrottle):
     scope = "login_username"
 
     def get_cache_key(self, request: Request | HttpRequest, view: Any) -> str | None:
-        username = submitted_username(request)
+        username = login_identity(submitted_username(request))
         if not username:
             return None  # nothing to count against; the IP throttle still applies
         ident = hashlib.sha256(username.encode()).hexdigest()

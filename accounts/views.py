@@ -73,16 +73,14 @@ class RegisterPageView(FormView):
     def form_valid(self, form: RegistrationForm) -> HttpResponse:
         data = form.cleaned_data
         try:
-            user = services.user_register(
+            services.user_register(
                 username=data["username"], email=data["email"], password=data["password"], full_name=data["full_name"]
             )
         except InvalidInput as exc:
             form.add_service_errors(exc)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Your account is created. We sent a link to {user.email}: follow it to confirm your address, then log in.",
-        )
+        # The same words whether or not the address already had an account.
+        messages.success(self.request, services.registration_sent_detail())
         return HttpResponseRedirect(LOGIN_URL)
 
 

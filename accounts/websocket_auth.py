@@ -25,16 +25,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, urlsplit
 
 from channels.auth import get_user as session_user
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
-from channels.security.websocket import OriginValidator
 from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -43,6 +43,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from accounts.authentication import BearerJWTAuthentication
+from billing.parsers import json_loads
 
 SUBPROTOCOL = "bearer"
 CLOSE_UNAUTHENTICATED = 4401
@@ -94,23 +95,80 @@ def _url_carries_credential(scope: dict[str, Any]) -> bool:
     return any(name.lower() in URL_CREDENTIAL_PARAMETERS for name, _ in parse_qsl(query, keep_blank_values=True))
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$|^\[[0-9a-f:.]+\]$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    scheme: str
+    host: str
+    port: int
+
+
+def parse_origin(value: str | None) -> Origin | None:
+    """An Origin header (or a configured origin) as scheme, host and port, or None when it
+    is not exactly `scheme://host[:port]`: no user, path, query or fragment, a port of
+    digits only, a host of DNS letters or a bracketed IPv6 address. So
+    `http://127.0.0.1:8771.evil.com` is refused instead of read as host 127.0.0.1."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in DEFAULT_PORTS or parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    if parts.username is not None or parts.password is not None or not parts.netloc:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.netloc.rsplit(":", 1)[0] if port is not None or parts.netloc.endswith(":") else parts.netloc
+    host = host.lower()
+    if not _HOST_NAME.match(host):
+        return None
+    return Origin(parts.scheme, host, port if port is not None else DEFAULT_PORTS[parts.scheme])
+
+
+def _host_and_port(host_header: str | None, default_port: int) -> tuple[str, int] | None:
+    """The Host header as (host, port), the port defaulting to the origin scheme's."""
+    if not host_header:
+        return None
+    parsed = parse_origin(f"http://{host_header}")
+    if parsed is None:
+        return None
+    explicit_port = urlsplit(f"http://{host_header}").port
+    return parsed.host, explicit_port if explicit_port is not None else default_port
+
+
+def _allowed_host(host: str, pattern: str) -> bool:
+    pattern = pattern.lower()
+    if pattern.startswith("."):
+        return host == pattern[1:] or host.endswith(pattern)
+    return host == pattern
+
+
 def origin_allowed(scope: dict[str, Any]) -> bool:
-    """Is the handshake's Origin this site, an allowed host, or an allowed origin?
+    """Is the handshake's Origin this site, an allowed host on this port, or exactly one of
+    WEBSOCKET_ALLOWED_ORIGINS (scheme, host and port)?
 
     A wildcard in ALLOWED_HOSTS says which Host headers to serve, not which sites to
-    trust with a user's cookie, so it is not taken as "any origin".
+    trust with a user's cookie, so it is not taken as "any origin". An ALLOWED_HOSTS entry
+    has no port, so it allows only the port this socket is served on.
     """
-    origin = _header(scope, b"origin")
-    if not origin:
+    origin = parse_origin(_header(scope, b"origin"))
+    if origin is None:
         return False
-    parsed = urlparse(origin)
-    if parsed.hostname is None:
-        return False
-    host = _header(scope, b"host")
-    if host and parsed.netloc.lower() == host.lower():
+    configured = {parse_origin(allowed) for allowed in settings.WEBSOCKET_ALLOWED_ORIGINS}
+    if origin in configured:
         return True
-    patterns = [*settings.WEBSOCKET_ALLOWED_ORIGINS, *(host for host in settings.ALLOWED_HOSTS if host != "*")]
-    return OriginValidator(None, patterns).validate_origin(parsed)
+    served = _host_and_port(_header(scope, b"host"), DEFAULT_PORTS[origin.scheme])
+    if served is not None and (origin.host, origin.port) == served:
+        return True
+    served_port = served[1] if served is not None else DEFAULT_PORTS[origin.scheme]
+    return origin.port == served_port and any(
+        _allowed_host(origin.host, pattern) for pattern in settings.ALLOWED_HOSTS if pattern != "*"
+    )
 
 
 @database_sync_to_async
@@ -268,8 +326,9 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
+        # Bounded nesting: a 100k-deep frame is an unknown message, not a dropped socket.
         with contextlib.suppress(ValueError):
-            return json.loads(text_data)
+            return json_loads(text_data)
         return None
 
     @classmethod

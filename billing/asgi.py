@@ -13,10 +13,11 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from billing.routing import websocket_application  # noqa: E402
+from billing.unavailable import CloseSocketWhenDependencyUnavailable  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": websocket_application,
+        "websocket": CloseSocketWhenDependencyUnavailable(websocket_application),
     }
 )

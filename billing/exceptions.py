@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
@@ -11,6 +13,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from billing.errors import DomainError, InvalidInput
+from billing.parsers import body_too_large_detail
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -18,6 +21,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(exc.errors, status=exc.status_code)
     if isinstance(exc, DomainError):
         return Response({"detail": exc.detail, **exc.extra}, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": body_too_large_detail()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        detail = (
+            f"Too many fields: at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}."
+            if isinstance(exc, TooManyFieldsSent)
+            else f"Too many files: at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}."
+        )
+        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response(as_serializer_error(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -8,7 +8,12 @@ import re
 _PATTERNS = [
     (re.compile(r"(?i)(bearer[\s,]+)[A-Za-z0-9\-_\.=]+"), r"\1[redacted]"),
     (
-        re.compile(r"(?i)((?:access_token|refresh_token|token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,]+"),
+        # Credential-looking names, as JSON keys, form fields or URL query parameters
+        # (`/ws/invoices/?access=...` must not reach an access log in clear).
+        re.compile(
+            r"(?i)((?<![A-Za-z0-9])(?:access_token|refresh_token|access|token|jwt|auth|api_key"
+            r"|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,]+"
+        ),
         r"\1[redacted]",
     ),
     (re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+"), "[redacted-jwt]"),

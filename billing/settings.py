@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,17 +52,21 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
+    "axes",
+    "csp",
     "billing",  # the project package: its management commands (ensure_database)
     "accounts",
     "companies",
     "invoices",
     "files",
     "dashboard",
+    "outbox",
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,8 +77,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "billing.unavailable.DependencyUnavailableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, so it sees the login views' answers and swaps a lockout in for them.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "billing.urls"
@@ -108,17 +116,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Bounded waits: a stopped or unreachable server fails a request within the connect
+    # timeout (a 503, see billing/unavailable.py) instead of hanging it, and no statement
+    # runs longer than the statement timeout. Settings of the URL's own `options` are kept.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    _pg_options["options"] = " ".join(
+        part
+        for part in (
+            _pg_options.get("options", ""),
+            f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=30000)}",
+        )
+        if part
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker -------------------------------------
 REDIS_URL: str | None = env.str("REDIS_URL", default=None) or None
 
+# Bounded waits: a stopped or paused Redis costs a request seconds, never a hang.
+REDIS_CONNECT_TIMEOUT: float = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
+REDIS_SOCKET_TIMEOUT: float = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="billing"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                # The cache holds throttle counters only: with Redis down they count
+                # nothing (logged) rather than turn every request into a 500.
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -133,6 +166,7 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "socket_timeout": env.float("CHANNEL_LAYER_SOCKET_TIMEOUT", default=15.0),
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
                         "socket_keepalive": True,
                         "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
                     }
@@ -153,6 +187,23 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "c
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker that dies mid-task (OOM, SIGKILL) hands the task back instead of losing it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The longest a task may run; the broker hands an unacknowledged task to another worker
+# only after the visibility timeout, which must therefore outlast the longest task.
+CELERY_TASK_TIME_LIMIT: int = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT: int = CELERY_TASK_TIME_LIMIT - 30
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+# Publishing happens after a commit, inside a request: fail fast when the broker is down
+# (the outbox sweep delivers what was not queued) instead of retrying for 19 s.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -162,11 +213,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invoices.tasks.invoices_mark_overdue_task",
         "schedule": env.float("MARK_OVERDUE_INTERVAL_SECONDS", default=3600.0),
     },
+    "outbox-deliver-due": {
+        "task": "outbox.tasks.outbox_deliver_due_task",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
+    },
 }
+
+# --- Outbox: side effects that survive outages (see outbox/services.py) -----------------
+OUTBOX_HANDLERS: dict[str, str] = {
+    "invoice.sent_email": "invoices.notifications.invoice_sent_email_deliver",
+}
+OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RETRY_BASE_SECONDS: float = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS: float = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
+OUTBOX_SWEEP_BATCH: int = env.int("OUTBOX_SWEEP_BATCH", default=100)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
+# Axes first: a locked-out client or account is refused before any password is checked,
+# at every door that calls authenticate() (API, login page, admin, browsable API).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -178,6 +244,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=env.int("EMAIL_VERIFICATION_DAYS", default=3))
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+
+# --- Login lockout (django-axes, see accounts/lockout.py) -----------------------------
+# Counted in the database, so an outage of Redis neither unlocks nor breaks login.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Two independent locks: one per client address, one per account.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "billing.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -257,9 +336,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON numbers are parsed to Decimal from their text (seed 000 sends money as numbers).
+    # Nesting over 64 levels and bodies over DATA_UPLOAD_MAX_MEMORY_SIZE are 4xx; JSON
+    # numbers are parsed to Decimal from their text (seed 000 sends money as numbers).
     "DEFAULT_PARSER_CLASSES": [
-        "billing.parsers.JSONParser",
+        "billing.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -344,6 +424,24 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^health"]
 
+# Content-Security-Policy (django-csp): scripts and styles from this origin only; the few
+# inline ones (the API docs' boot script) carry the per-response nonce. The docs pages
+# relax styles for themselves (see billing/urls.py): their bundles inject style tags.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Logging: never tokens or secrets ----------------------------------------------
 LOGGING = {
     "version": 1,
@@ -358,6 +456,11 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # uvicorn logs HTTP requests on uvicorn.access and WebSocket handshakes (their URLs
+        # included) on uvicorn.error: both go through the redacting handler. The same
+        # shape is in billing/uvicorn_logging.json, which the web processes start with.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO", "propagate": True},
         "uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -13,7 +13,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from billing.health import check_celery, run_check
+from billing.health import HEALTHY, check_celery, measure
 
 
 def database_connections() -> dict[str, Any]:
@@ -75,9 +75,10 @@ PARTS: dict[str, Callable[[], dict[str, Any]]] = {
 
 
 def system_health() -> dict[str, Any]:
-    """Every part, each `{status: up|down, ...}`; overall `healthy` when all are up."""
-    components = {name: run_check(part) for name, part in PARTS.items()}
-    down = sorted(name for name, part in components.items() if part["status"] != "up")
+    """Every part, each `{status: healthy|unhealthy, ...}` as `/health/detailed` words it;
+    overall `healthy` when all are."""
+    components = {name: measure(part) for name, part in PARTS.items()}
+    down = sorted(name for name, part in components.items() if part["status"] != HEALTHY)
     return {"status": "unhealthy" if down else "healthy", "components": components, "down": down}
 
 

@@ -1,14 +1,20 @@
 """The e-mail a customer receives when an invoice is sent: a short note with the PDF.
 
-`services.invoice_transition` queues `tasks.invoice_email_send_task` on commit when an
-invoice is sent, and the task calls `invoice_email_send`. A rolled-back send therefore
-never e-mails anyone, and a slow PDF render never holds the request.
+`services.invoice_transition` writes an outbox message (kind `invoice.sent_email`) in
+the transaction that sends the invoice; the outbox delivers it through
+`invoice_sent_email_deliver`, retrying until the mail server takes it. A rolled-back
+send therefore never e-mails anyone, an outage of Redis or the mail server only delays
+the e-mail, and a slow PDF render never holds the request. Every attempt carries the
+same `Message-ID`, derived from the outbox key, so a repeat is recognisable as one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +27,7 @@ from invoices.pdf import invoice_issuer_name, render_invoice_pdf, seller_context
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "emails/invoices/invoice_sent"
+INVOICE_SENT_EMAIL = "invoice.sent_email"
 _UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -31,7 +38,24 @@ def invoice_attachment_filename(invoice: Invoice) -> str:
     return f"{stem}.pdf"
 
 
-def invoice_email_send(*, invoice_id: int) -> None:
+def invoice_sent_email_key(*, invoice_id: int) -> str:
+    """An invoice is sent once (sent never goes back to approved), so one key per invoice."""
+    return f"{INVOICE_SENT_EMAIL}:{invoice_id}"
+
+
+def message_id_for(idempotency_key: str) -> str:
+    """A stable RFC 5322 Message-ID for one outbox effect."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+    domain = urlsplit(settings.SITE_URL).hostname or "billing.invalid"
+    return f"<{digest}@{domain}>"
+
+
+def invoice_sent_email_deliver(payload: dict[str, Any], *, idempotency_key: str) -> None:
+    """Outbox handler for `invoice.sent_email`."""
+    invoice_email_send(invoice_id=int(payload["invoice_id"]), message_id=message_id_for(idempotency_key))
+
+
+def invoice_email_send(*, invoice_id: int, message_id: str | None = None) -> None:
     """E-mail the invoice PDF to the invoice's customer address.
 
     Invoices without a customer e-mail (or that vanished before the task ran) are
@@ -63,6 +87,7 @@ def invoice_email_send(*, invoice_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invoice.customer_email],
         reply_to=[invoice.owner.email] if invoice.owner.email else None,
+        headers={"Message-ID": message_id} if message_id else None,
     )
     message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
     message.attach(context["attachment_name"], render_invoice_pdf(invoice), "application/pdf")

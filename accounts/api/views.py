@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import update_session_auth_hash
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from accounts.api.serializers import (
     TokenPairSerializer,
 )
 from accounts.throttles import LOGIN_THROTTLES, AuthAnonThrottle
+from billing.parsers import BoundedJSONParser
 
 TAGS = ["auth"]
 DETAIL = OpenApiResponse(DetailSerializer)
@@ -60,15 +61,19 @@ class RegisterApi(AnonymousAuthApi):
     @extend_schema(
         tags=TAGS,
         summary="Create an account",
-        description="Creates an unverified account and e-mails it a verification link.",
+        description=(
+            "Creates an unverified account and e-mails it a verification link. The answer is the "
+            "same 202 whether or not the address already has an account (that account's owner "
+            "is e-mailed instead), so the answer never tells which addresses have accounts."
+        ),
         request=RegisterInputSerializer,
-        responses={201: MeSerializer, 400: VALIDATION_ERROR, 429: THROTTLED},
+        responses={202: DETAIL, 400: VALIDATION_ERROR, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
-        return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**serializer.validated_data)
+        return Response({"detail": services.registration_sent_detail()}, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailApi(AnonymousAuthApi):
@@ -84,7 +89,7 @@ class VerifyEmailApi(AnonymousAuthApi):
 
 
 class LoginApi(AnonymousAuthApi):
-    parser_classes = (JSONParser, FormParser, MultiPartParser)
+    parser_classes = (BoundedJSONParser, FormParser, MultiPartParser)
     throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(

@@ -13,7 +13,6 @@ from accounts.tests.support import SITE_URL, bearer, token_from_outbox
 pytestmark = pytest.mark.django_db
 
 STRONG_PASSWORD = "violet-otter-trampoline-42"
-ME_KEYS = {"id", "username", "email", "full_name", "is_verified", "is_staff", "roles", "date_joined"}
 PAIR_KEYS = {"access_token", "refresh_token", "token_type", "expires_in"}
 
 
@@ -22,12 +21,8 @@ def test_a_new_account_signs_up_verifies_logs_in_refreshes_and_logs_out(api_clie
         "/api/v1/auth/register/",
         {"username": "grace", "email": "Grace@Example.com", "password": STRONG_PASSWORD, "full_name": "Grace Hopper"},
     )
-    assert registered.status_code == 201, registered.data
-    assert set(registered.data) == ME_KEYS
-    assert registered.data["username"] == "grace"
-    assert registered.data["email"] == "Grace@example.com"
-    assert registered.data["is_verified"] is False
-    assert registered.data["roles"] == ["user"]
+    assert registered.status_code == 202, registered.data
+    assert set(registered.data) == {"detail"}
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

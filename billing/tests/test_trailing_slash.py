@@ -15,6 +15,14 @@ from billing.slashes import slashed_api_path
 from invoices.tests.api_support import client_for, invoice_body
 
 SAMPLE_VALUES = {"pk": "1", "token": "not-a-token"}
+SAMPLE_UUID = "00000000-0000-4000-8000-000000000001"
+
+
+def _sample(name: str, converters: dict[str, Any]) -> str:
+    """A value the route's converter accepts: a UUID for `<uuid:...>`, else a number or token."""
+    if type(converters.get(name)).__name__ == "UUIDConverter":
+        return SAMPLE_UUID
+    return SAMPLE_VALUES.get(name, "1")
 
 
 def api_routes() -> list[str]:
@@ -22,10 +30,10 @@ def api_routes() -> list[str]:
     resolver = get_resolver()
     paths: set[str] = set()
     for key in list(resolver.reverse_dict.keys()):
-        for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(key):
+        for possibility, _pattern, _defaults, converters in resolver.reverse_dict.getlist(key):
             for template, parameters in possibility:
                 if template.startswith("api/"):
-                    paths.add("/" + template % {name: SAMPLE_VALUES[name] for name in parameters})
+                    paths.add("/" + template % {name: _sample(name, converters) for name in parameters})
     return sorted(paths)
 
 

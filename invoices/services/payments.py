@@ -27,6 +27,9 @@ from invoices.services._shared import (
     _transition_meta,
 )
 
+# Payment.amount is NUMERIC(14, 2): twelve digits before the point.
+PAYMENT_MAX_DIGITS_BEFORE_POINT = 12
+
 
 def payment_record(
     *,
@@ -41,7 +44,10 @@ def payment_record(
     paying more than the balance is refused."""
     errors: dict[str, Any] = {}
     value = _decimal(amount, "amount", errors)
-    if value is not None and (value <= 0 or value != quantize(value)):
+    if value is not None and value.adjusted() >= PAYMENT_MAX_DIGITS_BEFORE_POINT:
+        # 1e30 cannot even be rounded to cents in Decimal's 28 digits, let alone stored.
+        errors["amount"] = [f"Amount must be less than {10**PAYMENT_MAX_DIGITS_BEFORE_POINT:,}."]
+    elif value is not None and (value <= 0 or value != quantize(value)):
         errors["amount"] = ["Amount must be greater than zero, with at most 2 decimal places."]
     if method not in PaymentMethod.values:
         errors["method"] = [f"Unknown method; use one of {', '.join(PaymentMethod.values)}."]

@@ -231,3 +231,57 @@ async def test_anything_but_a_ping_gets_an_error_and_the_socket_stays_open(owner
     await socket.send_json_to({"type": "subscribe", "invoice": 1})
     assert (await socket.receive_json_from())["type"] == "error"
     await assert_open(socket)
+
+
+# --- strict Origin parsing --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://127.0.0.1:8771.evil.com",  # read loosely, its host is 127.0.0.1
+        b"http://testserver.evil.com",
+        b"http://testserver:8080",  # an allowed host, but not the port this socket is on
+        b"https://testserver:80",
+        b"http://user@testserver",
+        b"http://testserver/path",
+        b"http://testserver?x=1",
+        b"null",
+        b"testserver",
+        b"ftp://testserver",
+        b"http://test_server",
+    ],
+)
+async def test_session_cookie_from_a_malformed_or_other_port_origin_is_closed_with_4403(
+    owner: Any, origin: bytes
+) -> None:
+    socket = await open_socket("/ws/invoices/", [await session_cookie(owner), (b"origin", origin)])
+    await assert_closed_with(socket, 4403)
+
+
+async def test_a_configured_origin_allows_exactly_its_scheme_host_and_port(owner: Any, settings: Any) -> None:
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["https://app.example.com:8443"]
+    for origin, code in [
+        (b"http://app.example.com:8443", 4403),
+        (b"https://app.example.com", 4403),
+        (b"https://app.example.com:8444", 4403),
+    ]:
+        socket = await open_socket("/ws/invoices/", [await session_cookie(owner), (b"origin", origin)])
+        await assert_closed_with(socket, code)
+    await assert_open(
+        await open_socket("/ws/invoices/", [await session_cookie(owner), (b"origin", b"https://App.Example.com:8443")])
+    )
+
+
+async def test_an_allowed_host_is_trusted_on_the_port_the_socket_is_served_on(owner: Any, settings: Any) -> None:
+    settings.ALLOWED_HOSTS = ["billing.example", "127.0.0.1"]
+    host = (b"host", b"127.0.0.1:8001")
+    await assert_open(
+        await open_socket(
+            "/ws/invoices/", [await session_cookie(owner), host, (b"origin", b"http://billing.example:8001")]
+        )
+    )
+    socket = await open_socket(
+        "/ws/invoices/", [await session_cookie(owner), host, (b"origin", b"http://billing.example:9999")]
+    )
+    await assert_closed_with(socket, 4403)

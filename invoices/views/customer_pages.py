@@ -22,6 +22,12 @@ RECENT_INVOICES = 20
 def customer_list(request: HttpRequest) -> HttpResponse:
     customers = selectors.customer_list(user=request.user).select_related("owner")
     search = request.GET.get("search", "").strip()
+    if "\x00" in search:
+        # PostgreSQL cannot hold a NUL in text; no name or e-mail contains one either.
+        messages.error(request, "The search may not contain a NUL character.")
+        page = page_of(request, customers.none())
+        context = {"page": page, "customers": page.object_list, "search": ""}
+        return render(request, "customers/customer_list.html", context, status=400)
     if search:
         customers = customers.filter(Q(name__icontains=search) | Q(email__icontains=search))
     page = page_of(request, customers)
