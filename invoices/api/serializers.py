@@ -45,7 +45,9 @@ INVOICE_FIELDS = (
     "tax_amount",
     "total_amount",
     "amount_paid",
+    "amount_credited",
     "balance_due",
+    "refund_owed",
     "owner",
     "available_transitions",
     "submitted_at",
@@ -131,6 +133,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     owner = UserSummarySerializer(read_only=True)
     approved_by = UserSummarySerializer(read_only=True, allow_null=True)
     balance_due = serializers.SerializerMethodField()
+    refund_owed = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
 
     class Meta:
@@ -148,7 +151,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_balance_due(self, invoice: Invoice) -> str:
         # Computed here: the stored generated column is stale on an instance just saved.
-        return format_amount(invoice.total_amount - invoice.amount_paid)
+        return format_amount(invoice.outstanding)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_refund_owed(self, invoice: Invoice) -> str:
+        """What the seller owes back when payments and credit notes exceed the total."""
+        return format_amount(invoice.refund_owed)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, invoice: Invoice) -> list[str]:
