@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
-from invoices.money import QUANTITY_PLACES, UNIT_PRICE_PLACES, ZERO
+from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
 
 
@@ -76,7 +76,7 @@ class CreditNoteItem(models.Model):
     quantity = models.DecimalField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES)
     unit_price = models.DecimalField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES)
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
-    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
+    tax_rate = models.DecimalField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, default=ZERO)
     line_total = _money_field()
     tax_amount = _money_field()
 

@@ -21,9 +21,10 @@ from billing.errors import Conflict, NotFound
 from invoices import selectors
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
-from invoices.api.serializers import ItemListField
+from invoices.api.serializers import ItemListField, QuantityField, RateField, UnitPriceField
 from invoices.einvoice import UBL, EInvoiceUnavailable, einvoice_xml
 from invoices.models import CreditNote, CreditNoteItem
+from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES
 
 
 class EInvoiceUnavailableSerializer(serializers.Serializer):
@@ -41,6 +42,12 @@ XML_RESPONSE = {(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY)}
 
 
 class CreditNoteItemSerializer(serializers.ModelSerializer):
+    """A credited line reads like an invoice line: quantities, prices and rates as given."""
+
+    quantity = QuantityField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES, read_only=True)
+    unit_price = UnitPriceField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, read_only=True)
+    tax_rate = RateField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, read_only=True)
+
     class Meta:
         model = CreditNoteItem
         fields = (

@@ -18,6 +18,7 @@ from invoices import selectors
 from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
 from invoices.money import (
     QUANTITY_PLACES,
+    TAX_RATE_PLACES,
     UNIT_PRICE_PLACES,
     ZERO,
     format_amount,
@@ -105,7 +106,15 @@ class UnitPriceField(serializers.DecimalField):
         return format_unit_price(value)
 
 
+class RateField(serializers.DecimalField):
+    """A percentage with two places, or three when it has them: `"19.00"`, `"8.875"`."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return format_unit_price(value)
+
+
 class LineItemSerializer(serializers.ModelSerializer):
+    tax_rate = RateField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, read_only=True)
     quantity = QuantityField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES, read_only=True)
     unit_price = UnitPriceField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, read_only=True)
 
@@ -253,7 +262,13 @@ class ItemInputSerializer(serializers.Serializer):
     )
     unit_price = NumberField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, min_value=ZERO)
     discount_percent = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
-    tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
+    tax_rate = NumberField(
+        max_digits=3 + TAX_RATE_PLACES,
+        decimal_places=TAX_RATE_PLACES,
+        min_value=ZERO,
+        max_value=Decimal(100),
+        default=ZERO,
+    )
 
 
 class ItemListField(serializers.ListField):
