@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "billing",  # the project package: its management commands (ensure_database)
     "accounts",
+    "companies",
     "invoices",
     "files",
     "dashboard",

@@ -32,11 +32,13 @@ urlpatterns = [
     path("api/v1/dashboard/", include("dashboard.api.urls")),
     # Before the invoice router: its invoices/{id}/ would catch invoices/upload/ and friends.
     path("api/v1/", include("files.api.urls")),
+    path("api/v1/", include("companies.api.urls")),
     path("api/v1/", include("invoices.api.urls")),
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("accounts/", include("accounts.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("files.urls")),
+    path("settings/", include("companies.urls")),
     path("", include("invoices.urls")),
 ]
 

@@ -50,6 +50,9 @@ AGING_BUCKETS: tuple[tuple[str, str, int | None], ...] = (
     ("90_plus", "90+ days", None),
 )
 OUTSTANDING = OWED
+# What an invoice bills once its credit notes are taken off (balances use `balance_due`,
+# which is net of credits already).
+NET_INVOICED = F("total_amount") - F("amount_credited")
 
 
 def _visible(user: Any) -> QuerySet[Invoice]:
@@ -115,7 +118,7 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
             outstanding_count=Count("pk", filter=OUTSTANDING),
             overdue_amount=MoneySum("balance_due", filter=overdue),
             overdue_count=Count("pk", filter=overdue),
-            invoiced_amount=MoneySum("total_amount", filter=invoiced_recently),
+            invoiced_amount=MoneySum(NET_INVOICED, filter=invoiced_recently),
             pending_approvals=Count("pk", filter=_pending_approvals(user)),
             **status_counts,
         )
@@ -245,7 +248,7 @@ def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None)
         .filter(status__in=INVOICED_STATES, issue_date__gte=start, issue_date__lt=end)
         .annotate(month=TruncMonth("issue_date"))
         .values("currency", "month")
-        .annotate(amount=MoneySum("total_amount"))
+        .annotate(amount=MoneySum(NET_INVOICED))
     )
     paid_rows = (
         _visible(user)

@@ -28,7 +28,16 @@ INVOICE_UPDATED = "invoice.updated"
 INVOICE_STATUS_CHANGED = "invoice.status_changed"
 INVOICE_PAYMENT_RECORDED = "invoice.payment_recorded"
 INVOICE_DELETED = "invoice.deleted"
-MESSAGE_TYPES = (INVOICE_CREATED, INVOICE_UPDATED, INVOICE_STATUS_CHANGED, INVOICE_PAYMENT_RECORDED, INVOICE_DELETED)
+# A credit note was issued on the invoice; the message also carries `credit_note`.
+INVOICE_CREDITED = "invoice.credited"
+MESSAGE_TYPES = (
+    INVOICE_CREATED,
+    INVOICE_UPDATED,
+    INVOICE_STATUS_CHANGED,
+    INVOICE_PAYMENT_RECORDED,
+    INVOICE_CREDITED,
+    INVOICE_DELETED,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ class InvoiceMessage:
 
 
 def invoice_summary(invoice: Any) -> dict[str, Any]:
-    balance: Decimal = invoice.total_amount - invoice.amount_paid
+    balance: Decimal = invoice.outstanding
     return {
         "id": invoice.pk,
         "invoice_number": invoice.invoice_number,
@@ -105,7 +114,9 @@ def event_summary(event: Any, *, currency: str | None = None) -> dict[str, Any]:
     }
 
 
-def build_message(message_type: str, *, invoice: Any, event: Any) -> InvoiceMessage:
+def build_message(
+    message_type: str, *, invoice: Any, event: Any, extra: dict[str, Any] | None = None
+) -> InvoiceMessage:
     if message_type not in MESSAGE_TYPES:
         raise ValueError(f"unknown invoice message type {message_type!r}")
     return InvoiceMessage(
@@ -114,6 +125,7 @@ def build_message(message_type: str, *, invoice: Any, event: Any) -> InvoiceMess
         owner_id=invoice.owner_id,
         invoice=invoice_summary(invoice),
         event=event_summary(event, currency=invoice.currency),
+        extra=extra or {},
     )
 
 

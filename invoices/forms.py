@@ -259,6 +259,21 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
     reference = forms.CharField(max_length=200, required=False)
 
 
+class CreditNoteForm(ServiceErrorsMixin, forms.Form):
+    """One credited line from the invoice page; the API takes any number of lines."""
+
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(max_length=500)
+    quantity = forms.DecimalField(initial=1, widget=_decimal_input())
+    unit_price = forms.DecimalField(label="Unit price", widget=_decimal_input())
+    tax_rate = forms.DecimalField(label="Tax rate (%)", initial=0, widget=_decimal_input())
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        line = {name: data[name] for name in ("description", "quantity", "unit_price", "tax_rate")}
+        return {"reason": data["reason"], "items": [line]}
+
+
 def _filter_date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"})
 

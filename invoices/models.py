@@ -8,18 +8,19 @@ audit trail and side effects belong to `invoices.services`).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest, Lower, Round
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from invoices.money import QUANTITY_PLACES, UNIT_PRICE_PLACES, ZERO
-from invoices.money_db import minor_units, rounded_difference
+from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
+from invoices.money_db import minor_units
 
 
 class InvoiceStatus(models.TextChoices):
@@ -145,6 +146,9 @@ class Invoice(FSMModelMixin, models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invoices")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
     invoice_number = models.CharField(max_length=40)
+    # True while the number is a placeholder waiting for its sequential number at approval
+    # (see `invoices.services.numbering`); a number the user typed is never provisional.
+    number_is_provisional = models.BooleanField(default=False, editable=False)
     status = FSMField(default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
     source = models.CharField(max_length=16, choices=InvoiceSource.choices, default=InvoiceSource.MANUAL)
 
@@ -161,8 +165,21 @@ class Invoice(FSMModelMixin, models.Model):
     tax_amount = _money_field()
     total_amount = _money_field()
     amount_paid = _money_field()
+    # The sum of the invoice's credit notes; never above the total.
+    amount_credited = _money_field()
+    # What the customer still owes, net of payments and credits. Never negative: a credit
+    # on a paid invoice is a refund owed (`refund_owed`), not a negative balance.
     balance_due = models.GeneratedField(
-        expression=rounded_difference("total_amount", "amount_paid"),
+        # Rounded to cents in SQL like `rounded_difference`: exact on SQLite's doubles too.
+        expression=Greatest(
+            Round(
+                F("total_amount") - F("amount_paid") - F("amount_credited"),
+                2,
+                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            ),
+            Value(ZERO),
+            output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        ),
         output_field=models.DecimalField(max_digits=14, decimal_places=2),
         db_persist=True,
     )
@@ -217,6 +234,12 @@ class Invoice(FSMModelMixin, models.Model):
                 condition=LessThanOrEqual(minor_units("amount_paid"), minor_units("total_amount")),
                 name="invoices_invoice_paid_not_above_total",
                 violation_error_message="The amount paid cannot exceed the invoice total.",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(minor_units("amount_credited"), 0)
+                & LessThanOrEqual(minor_units("amount_credited"), minor_units("total_amount")),
+                name="invoices_invoice_credited_not_above_total",
+                violation_error_message="The amount credited cannot exceed the invoice total.",
             ),
             models.CheckConstraint(
                 condition=Exact(minor_units("total_amount"), minor_units("subtotal") + minor_units("tax_amount")),
@@ -283,6 +306,17 @@ class Invoice(FSMModelMixin, models.Model):
         self.cancelled_at = timezone.now()
 
     @property
+    def outstanding(self) -> Decimal:
+        """The balance due from the fields in hand (the generated column is read back only
+        on the next load): total less payments and credits, never below zero."""
+        return max(ZERO, self.total_amount - self.amount_paid - self.amount_credited)
+
+    @property
+    def refund_owed(self) -> Decimal:
+        """What the seller owes back when payments and credits together exceed the total."""
+        return max(ZERO, self.amount_paid + self.amount_credited - self.total_amount)
+
+    @property
     def is_editable(self) -> bool:
         return self.status == S.DRAFT
 
@@ -298,7 +332,7 @@ class LineItem(models.Model):
     quantity = models.DecimalField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES)
     unit_price = models.DecimalField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES)
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
-    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
+    tax_rate = models.DecimalField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, default=ZERO)
     line_total = _money_field()
     tax_amount = _money_field()
 
@@ -379,6 +413,7 @@ class EventKind(models.TextChoices):
     UPDATED = "updated", "Updated"
     TRANSITION = "transition", "Status changed"
     PAYMENT = "payment", "Payment recorded"
+    CREDIT = "credit", "Credit note issued"
     DELETED = "deleted", "Deleted"
 
 
@@ -443,3 +478,8 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+# Credit notes live in their own module to keep this one small; imported here so Django
+# registers them as models of this app.
+from invoices.credit_note_models import CreditNote, CreditNoteItem  # noqa: E402, F401

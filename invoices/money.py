@@ -23,6 +23,8 @@ MAX_AMOUNT = Decimal("999999999999.99")
 # Quantities and unit prices: up to 4 places; 11 and 12 integer digits respectively.
 QUANTITY_PLACES = 4
 UNIT_PRICE_PLACES = 4
+# Tax rates with up to three places: US combined sales taxes such as 8.875 %.
+TAX_RATE_PLACES = 3
 MAX_QUANTITY = Decimal("99999999999.9999")
 MAX_UNIT_PRICE = Decimal("999999999999.9999")
 # Wide enough that quantity x price x discount is exact before the one rounding:

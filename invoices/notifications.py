@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 
 from invoices.models import Invoice
 from invoices.money import format_money
-from invoices.pdf import invoice_issuer_name, render_invoice_pdf
+from invoices.pdf import invoice_issuer_name, render_invoice_pdf, seller_context
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +73,11 @@ def invoice_email_send(*, invoice_id: int, message_id: str | None = None) -> Non
 
     issuer = invoice_issuer_name(invoice)
     context = {
+        **seller_context(invoice),
         "invoice": invoice,
         "issuer_name": issuer,
         "total_amount": format_money(invoice.total_amount),
-        "balance_due": format_money(invoice.total_amount - invoice.amount_paid),
+        "balance_due": format_money(invoice.outstanding),
         "attachment_name": invoice_attachment_filename(invoice),
     }
     message = EmailMultiAlternatives(

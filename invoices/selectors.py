@@ -14,12 +14,14 @@ from django.db.models.functions import Coalesce
 
 from billing.errors import InvalidInput, NotFound
 from invoices.filters import InvoiceFilterSet
-from invoices.models import OWED, Customer, Invoice, InvoiceEvent, LineItem, Payment
+from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
 from invoices.services import invoice_user_transitions
 
 __all__ = [
+    "credit_note_get",
+    "credit_note_list",
     "customer_get",
     "customer_list",
     "invoice_available_transitions",
@@ -116,3 +118,23 @@ def customer_get(*, user: Any, customer_id: Any) -> Customer:
         return customer_list(user=user).get(pk=int(customer_id))
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise NotFound("No customer matches the given id.") from None
+
+
+def credit_note_list(*, user: Any, invoice: Invoice | None = None) -> QuerySet[CreditNote]:
+    """Credit notes the user may see (owners their own, staff everyone's), newest first,
+    with their lines and invoice number joined in; of one invoice when given."""
+    queryset = (
+        CreditNote.objects.visible_to(user)
+        .filter(invoice__deleted_at__isnull=True)
+        .select_related("invoice")
+        .prefetch_related(Prefetch("items", queryset=CreditNoteItem.objects.order_by("line_number", "id")))
+        .order_by("-created_at", "-id")
+    )
+    return queryset.filter(invoice=invoice) if invoice is not None else queryset
+
+
+def credit_note_get(*, user: Any, credit_note_id: Any) -> CreditNote:
+    try:
+        return credit_note_list(user=user).get(pk=int(credit_note_id))
+    except (CreditNote.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No credit note matches the given id.") from None

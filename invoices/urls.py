@@ -14,6 +14,8 @@ invoice_patterns = [
     path("<int:invoice_id>/pdf/", invoice_detail.invoice_pdf, name="pdf"),
     path("<int:invoice_id>/transition/<str:name>/", invoice_detail.invoice_transition, name="transition"),
     path("<int:invoice_id>/payments/", invoice_detail.payment_create, name="payments"),
+    path("<int:invoice_id>/credit-notes/", invoice_detail.credit_note_create, name="credit_notes"),
+    path("credit-notes/<int:credit_note_id>/pdf/", invoice_detail.credit_note_pdf, name="credit_note_pdf"),
 ]
 
 customer_patterns = [

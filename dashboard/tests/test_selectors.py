@@ -382,3 +382,16 @@ def test_staff_metrics_read_permissions_once_per_user(db: Any, django_assert_num
         dashboard_metrics(user=staff)
     with django_assert_num_queries(2):
         dashboard_metrics(user=staff)
+
+
+def test_invoiced_and_outstanding_figures_are_net_of_credit_notes(db: Any) -> None:
+    owner, approver = make_user(username="netowner"), make_user(username="netapprover", approver=True)
+    invoice = advance(
+        make_invoice(owner=owner, currency="EUR", items=[item(unit_price="100.00")]), to="sent", approver=approver
+    )
+    services.credit_note_create(invoice_id=invoice.pk, actor=owner, reason="Discount", items=[item(unit_price="30.00")])
+    metrics = dashboard_metrics(user=owner, today=invoice.issue_date)
+    euro = next(row for row in metrics["currencies"] if row["currency"] == "EUR")
+    assert (euro["outstanding"]["amount"], euro["invoiced_last_90_days"]) == ("70.00", "70.00")
+    revenue = dashboard_revenue(user=owner, months=1, today=invoice.issue_date)
+    assert revenue["currencies"][0]["months"][-1]["invoiced"] == "70.00"

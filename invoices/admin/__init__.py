@@ -5,4 +5,4 @@ changes, transitions) goes through `invoices.services`, so the rules, the audit 
 and the live messages are the same as in the API and the pages.
 """
 
-from invoices.admin import invoice, related  # noqa: F401 (importing registers the model admins)
+from invoices.admin import credit_notes, invoice, related  # noqa: F401 (importing registers the model admins)

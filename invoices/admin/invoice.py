@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 
 from invoices import services
 from invoices.admin.common import ServiceErrorsAsMessagesMixin
+from invoices.admin.credit_notes import CreditNoteInline
 from invoices.admin.display import money, optional_status_badge, status_badge
 from invoices.admin.list_filters import DeletedFilter, PaymentDueFilter
 from invoices.admin.transitions import InvoiceTransitionsMixin
@@ -190,7 +191,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
     list_select_related = ("owner",)
     list_per_page = 50
     show_full_result_count = False
-    inlines = (LineItemInline, PaymentInline, InvoiceEventInline)
+    inlines = (LineItemInline, PaymentInline, CreditNoteInline, InvoiceEventInline)
     readonly_fields = (
         "status_display",
         "source",
@@ -265,7 +266,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
 
     @admin.display(description="balance due", ordering="balance_due")
     def balance_display(self, invoice: Invoice) -> str:
-        return money(invoice.total_amount - invoice.amount_paid, invoice.currency)
+        return money(invoice.outstanding, invoice.currency)
 
     # --- who may do what ---------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ def _row(invoice: Invoice) -> list[Any]:
         format_amount(invoice.tax_amount),
         format_amount(invoice.total_amount),
         format_amount(invoice.amount_paid),
-        format_amount(invoice.total_amount - invoice.amount_paid),
+        format_amount(invoice.outstanding),
         _text(invoice.owner.get_username()),
     ]
 

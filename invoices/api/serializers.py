@@ -18,6 +18,7 @@ from invoices import selectors
 from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
 from invoices.money import (
     QUANTITY_PLACES,
+    TAX_RATE_PLACES,
     UNIT_PRICE_PLACES,
     ZERO,
     format_amount,
@@ -45,7 +46,9 @@ INVOICE_FIELDS = (
     "tax_amount",
     "total_amount",
     "amount_paid",
+    "amount_credited",
     "balance_due",
+    "refund_owed",
     "owner",
     "available_transitions",
     "submitted_at",
@@ -103,7 +106,15 @@ class UnitPriceField(serializers.DecimalField):
         return format_unit_price(value)
 
 
+class RateField(serializers.DecimalField):
+    """A percentage with two places, or three when it has them: `"19.00"`, `"8.875"`."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return format_unit_price(value)
+
+
 class LineItemSerializer(serializers.ModelSerializer):
+    tax_rate = RateField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, read_only=True)
     quantity = QuantityField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES, read_only=True)
     unit_price = UnitPriceField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, read_only=True)
 
@@ -131,6 +142,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     owner = UserSummarySerializer(read_only=True)
     approved_by = UserSummarySerializer(read_only=True, allow_null=True)
     balance_due = serializers.SerializerMethodField()
+    refund_owed = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
 
     class Meta:
@@ -148,7 +160,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_balance_due(self, invoice: Invoice) -> str:
         # Computed here: the stored generated column is stale on an instance just saved.
-        return format_amount(invoice.total_amount - invoice.amount_paid)
+        return format_amount(invoice.outstanding)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_refund_owed(self, invoice: Invoice) -> str:
+        """What the seller owes back when payments and credit notes exceed the total."""
+        return format_amount(invoice.refund_owed)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, invoice: Invoice) -> list[str]:
@@ -245,7 +262,13 @@ class ItemInputSerializer(serializers.Serializer):
     )
     unit_price = NumberField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, min_value=ZERO)
     discount_percent = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
-    tax_rate = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
+    tax_rate = NumberField(
+        max_digits=3 + TAX_RATE_PLACES,
+        decimal_places=TAX_RATE_PLACES,
+        min_value=ZERO,
+        max_value=Decimal(100),
+        default=ZERO,
+    )
 
 
 class ItemListField(serializers.ListField):

@@ -20,6 +20,13 @@ from rest_framework.response import Response
 from billing.errors import InvalidInput, NotFound
 from billing.pagination import PAGINATION_PARAMETERS
 from invoices import selectors, services
+from invoices.api.credit_notes import (
+    EINVOICE_UNAVAILABLE,
+    XML_RESPONSE,
+    CreditNoteInputSerializer,
+    CreditNoteSerializer,
+    ubl_response,
+)
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import (
     BAD_REQUEST,
@@ -362,3 +369,48 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{safe_filename(invoice.invoice_number)}.pdf"'
         return response
+
+    @extend_schema(
+        summary="The invoice as UBL 2.1 (Invoice)",
+        description="EN 16931 UBL; 409 when the company profile lacks the legal name or country.",
+        parameters=[INVOICE_ID],
+        responses={**XML_RESPONSE, 404: NOT_FOUND, 409: EINVOICE_UNAVAILABLE},
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptNegotiation)
+    def ubl(self, request: Request, pk: str) -> HttpResponse:
+        invoice = self._visible(pk)
+        return ubl_response(invoice, filename=invoice.invoice_number)
+
+    # --- credit notes --------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List the invoice's credit notes",
+        parameters=[INVOICE_ID],
+        responses={200: CreditNoteSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Issue a credit note",
+        description="On a sent, overdue or paid invoice, by its owner. Lowers the balance due (the invoice is "
+        "paid once nothing is left to pay), or on a paid invoice records a refund owed. The credited total "
+        "can never exceed the invoice total (400).",
+        parameters=[INVOICE_ID],
+        request=CreditNoteInputSerializer,
+        responses={201: CreditNoteSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    @action(
+        detail=True, methods=["get", "post"], url_path="credit-notes", url_name="credit-notes", pagination_class=None
+    )
+    def credit_notes(self, request: Request, pk: str) -> Response:
+        invoice = self._visible(pk)
+        if request.method == "GET":
+            credit_notes = selectors.credit_note_list(user=request.user, invoice=invoice)
+            return Response(CreditNoteSerializer(credit_notes, many=True).data)
+        serializer = CreditNoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        credit_note = services.credit_note_create(
+            invoice_id=invoice.pk, actor=request.user, **serializer.validated_data
+        )
+        fresh = selectors.credit_note_get(user=request.user, credit_note_id=credit_note.pk)
+        return Response(CreditNoteSerializer(fresh).data, status=status.HTTP_201_CREATED)

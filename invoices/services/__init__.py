@@ -11,6 +11,7 @@ delete), `items` (line validation and totals), `transitions` (the state machine)
 """
 
 from invoices.services._shared import USER_TRANSITIONS, invoice_user_transitions
+from invoices.services.credit_notes import credit_note_create
 from invoices.services.customers import CUSTOMER_FIELDS, customer_create, customer_delete, customer_update
 from invoices.services.invoices import (
     DEFAULT_PAYMENT_TERMS_DAYS,
@@ -40,6 +41,7 @@ __all__ = [
     "MAX_ITEMS",
     "USER_TRANSITIONS",
     "ItemInput",
+    "credit_note_create",
     "customer_create",
     "customer_delete",
     "customer_update",

@@ -4,6 +4,7 @@ state machine's checks. Private to the services package."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -100,10 +101,20 @@ def _conflict(invoice: Invoice, actor: Any, detail: str) -> Conflict:
     )
 
 
-def _run_transition(invoice: Invoice, *, name: str, actor: Any, reason: str = "", system: bool = False) -> InvoiceEvent:
+def _run_transition(
+    invoice: Invoice,
+    *,
+    name: str,
+    actor: Any,
+    reason: str = "",
+    system: bool = False,
+    before_save: Callable[[Invoice], None] | None = None,
+) -> InvoiceEvent:
     """Check state, conditions and permission, change the fields, write the event and
     queue the message. The caller holds the row lock and the transaction. `system`
-    transitions (the overdue sweep) have no person whose permission to check."""
+    transitions (the overdue sweep) have no person whose permission to check.
+    `before_save` changes more fields once every check has passed (approval gives the
+    sequential number there)."""
     meta = _transition_meta(invoice, name)
     state = invoice.status
     if not meta.has_transition(state):
@@ -122,6 +133,8 @@ def _run_transition(invoice: Invoice, *, name: str, actor: Any, reason: str = ""
     if name == "reject":
         kwargs["reason"] = reason
     getattr(invoice, name)(**kwargs)
+    if before_save is not None:
+        before_save(invoice)
     _bump(invoice)
     invoice.save()
     event = _record_event(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import string
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, NoReturn
@@ -14,6 +12,8 @@ from django.utils import timezone
 
 from billing.errors import Conflict, InvalidInput, PreconditionFailed
 from billing.integrity import is_violation_of, log_unexpected
+from companies.models import DEFAULT_PAYMENT_TERMS_DAYS as COMPANY_DEFAULT_PAYMENT_TERMS_DAYS
+from companies.selectors import company_profile_get
 from invoices import events
 from invoices.currencies import ISO_4217_CODES
 from invoices.models import (
@@ -26,10 +26,10 @@ from invoices.money import format_amount
 from invoices.services._shared import _bump, _lock_visible_invoice, _record_event, invoice_user_transitions
 from invoices.services.customers import _copy_customer, _resolve_customer
 from invoices.services.items import _check_expected_total, _parse_items, _write_items
+from invoices.services.numbering import invoice_number_at_creation
 
-DEFAULT_PAYMENT_TERMS_DAYS = 30
+DEFAULT_PAYMENT_TERMS_DAYS = COMPANY_DEFAULT_PAYMENT_TERMS_DAYS  # when the owner has no profile
 INVOICE_FIELDS = ("customer_address", "currency", "issue_date", "due_date", "notes", "invoice_number")
-NUMBER_ALPHABET = string.ascii_uppercase + string.digits
 NUMBER_UNIQUE = "invoices_invoice_number_unique_per_owner"
 DUPLICATE_NUMBER = "You already have an invoice with this number."
 
@@ -53,15 +53,6 @@ def _validate_dates_and_currency(*, currency: str, issue_date: date, due_date: d
         raise InvalidInput(errors=errors)
 
 
-def _generate_invoice_number(*, owner_id: int, on: date) -> str:
-    prefix = f"INV-{on:%Y%m}-"
-    for _ in range(10):
-        candidate = prefix + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
-        if not Invoice.objects.filter(owner_id=owner_id, invoice_number=candidate).exists():
-            return candidate
-    raise Conflict("Could not allocate a unique invoice number; please retry.")
-
-
 def invoice_create(
     *,
     owner: Any,
@@ -78,11 +69,15 @@ def invoice_create(
     expected_total: Any = None,
     source: str = InvoiceSource.MANUAL,
 ) -> Invoice:
-    """Create a draft invoice with its lines; the server computes every amount."""
+    """Create a draft invoice with its lines; the server computes every amount.
+
+    Left out, the currency and the due date come from the owner's company profile
+    (default currency, payment terms), then from the site's defaults."""
     parsed_items = _parse_items(items)
-    currency = (currency or settings.DEFAULT_CURRENCY).upper()
+    profile = company_profile_get(owner=owner)
+    currency = (currency or profile.default_currency or settings.DEFAULT_CURRENCY).upper()
     issue_date = issue_date or timezone.localdate()
-    due_date = due_date or issue_date + timedelta(days=DEFAULT_PAYMENT_TERMS_DAYS)
+    due_date = due_date or issue_date + timedelta(days=profile.payment_terms_days)
     _validate_dates_and_currency(currency=currency, issue_date=issue_date, due_date=due_date)
     invoice_number = (invoice_number or "").strip()
     if invoice_number and Invoice.objects.filter(owner=owner, invoice_number=invoice_number).exists():
@@ -97,9 +92,15 @@ def invoice_create(
                 email=customer_email,
                 address=customer_address,
             )
+            provisional = False
+            if not invoice_number:
+                invoice_number, provisional = invoice_number_at_creation(
+                    owner_id=owner.pk, on=issue_date, profile=profile
+                )
             invoice = Invoice(
                 owner=owner,
-                invoice_number=invoice_number or _generate_invoice_number(owner_id=owner.pk, on=issue_date),
+                invoice_number=invoice_number,
+                number_is_provisional=provisional,
                 currency=currency,
                 issue_date=issue_date,
                 due_date=due_date,
@@ -178,6 +179,7 @@ def invoice_update(
                         .exists()
                     ):
                         raise InvalidInput(errors={"invoice_number": [DUPLICATE_NUMBER]})
+                    invoice.number_is_provisional = False  # the user's own number is kept
                 setattr(invoice, name, value if value is not None else "")
                 changed[name] = str(value)
         _validate_dates_and_currency(

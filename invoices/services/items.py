@@ -17,6 +17,7 @@ from invoices.money import (
     MAX_QUANTITY,
     MAX_UNIT_PRICE,
     QUANTITY_PLACES,
+    TAX_RATE_PLACES,
     UNIT_PRICE_PLACES,
     ZERO,
     format_amount,
@@ -24,7 +25,6 @@ from invoices.money import (
     invoice_totals,
     line_amounts,
     places,
-    quantize,
 )
 from invoices.services._shared import _decimal
 
@@ -70,11 +70,11 @@ def _parse_items(raw_items: Iterable[Mapping[str, Any]]) -> list[ItemInput]:
             line_errors["unit_price"] = [
                 f"Unit price may have at most 12 digits before and {UNIT_PRICE_PLACES} after the decimal point."
             ]
-        for name, value in (("discount_percent", discount), ("tax_rate", tax_rate)):
+        for name, value, most in (("discount_percent", discount, 2), ("tax_rate", tax_rate, TAX_RATE_PLACES)):
             if value is not None and not (0 <= value <= 100):
                 line_errors[name] = ["Must be between 0 and 100."]
-            elif value is not None and value != quantize(value):
-                line_errors[name] = ["At most 2 decimal places."]
+            elif value is not None and places(value) > most:
+                line_errors[name] = [f"At most {most} decimal places."]
         if line_errors:
             errors[f"items[{index}]"] = line_errors
             continue

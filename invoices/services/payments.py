@@ -63,7 +63,7 @@ def payment_record(
             )
         if not _transition_meta(invoice, "pay").has_transition_perm(invoice, invoice.status, actor):
             raise Forbidden("You are not allowed to record payments on this invoice.")
-        balance = invoice.total_amount - invoice.amount_paid
+        balance = invoice.outstanding
         if value > balance:  # type: ignore[operator]
             raise InvalidInput(
                 errors={
@@ -93,11 +93,11 @@ def payment_record(
                 "amount": format_amount(value),
                 "method": method,  # type: ignore[arg-type]
                 "reference": payment.reference,
-                "balance_due": format_amount(invoice.total_amount - invoice.amount_paid),
+                "balance_due": format_amount(invoice.outstanding),
             },
         )
         events.emit_on_commit(events.build_message(events.INVOICE_PAYMENT_RECORDED, invoice=invoice, event=event))
-        if invoice.total_amount - invoice.amount_paid == ZERO:
+        if invoice.outstanding == ZERO:
             _run_transition(invoice, name="pay", actor=actor)
     return payment
 
@@ -113,7 +113,7 @@ def invoice_pay_in_full(
         return payment_record(
             invoice_id=invoice.pk,
             actor=actor,
-            amount=invoice.total_amount - invoice.amount_paid,
+            amount=invoice.outstanding,
             method=method,
             reference=reference,
         )

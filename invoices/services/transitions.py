@@ -23,6 +23,7 @@ from invoices.services._shared import (
     _transition_meta,
     logger,
 )
+from invoices.services.numbering import assign_final_number
 from invoices.services.payments import payment_record
 from outbox.services import outbox_enqueue
 
@@ -40,7 +41,13 @@ def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: 
         raise InvalidInput(errors={"reason": ["A reason is required to reject an invoice."]})
     with transaction.atomic():
         invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
-        _run_transition(invoice, name=transition, actor=actor, reason=reason)
+        _run_transition(
+            invoice,
+            name=transition,
+            actor=actor,
+            reason=reason,
+            before_save=assign_final_number if transition == "approve" else None,
+        )
         if transition == "send":
             # Written in this transaction: the e-mail exists exactly when the sent state does,
             # and goes out once the outbox reaches a worker, whatever Redis does meanwhile.
@@ -57,7 +64,8 @@ def invoice_submit(*, invoice_id: int, actor: Any) -> Invoice:
 
 
 def invoice_approve(*, invoice_id: int, actor: Any) -> Invoice:
-    """Approve a pending invoice. Four-eyes: the owner cannot approve their own."""
+    """Approve a pending invoice. Four-eyes: the owner cannot approve their own. With
+    sequential numbering the invoice gets its final number here (`services.numbering`)."""
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="approve")
 
 
@@ -85,7 +93,7 @@ def invoice_transition_to_status(*, invoice_id: int, actor: Any, status: str, re
     with transaction.atomic():
         invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
         if status == InvoiceStatus.PAID and invoice.status in PAYABLE_STATES:
-            payment_record(invoice_id=invoice.pk, actor=actor, amount=invoice.total_amount - invoice.amount_paid)
+            payment_record(invoice_id=invoice.pk, actor=actor, amount=invoice.outstanding)
             invoice.refresh_from_db()
             return invoice
         for name in USER_TRANSITIONS:

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-# The tax rates people use (Germany 19/7, France 20/5.5/10, Netherlands 21, Nordics 25, ...).
-TAX_RATES = ["0", "5.5", "7", "7.5", "10", "19", "20", "21", "25"]
+# The tax rates people use (Germany 19/7, France 20/5.5/10, Netherlands 21, Nordics 25,
+# New York City's combined sales tax 8.875, ...).
+TAX_RATES = ["0", "5.5", "7", "7.5", "10", "19", "20", "21", "25", "8.875"]
 
 
 def _decimals(*, low: str, high: str, max_places: int) -> st.SearchStrategy[str]:
@@ -84,7 +85,7 @@ def expected_totals(lines: list[dict[str, str]]) -> ExpectedTotals:
         # q x p x keep / (10^4 x 10^4 x 10^4) units = that x 100 / 10^12 cents
         cents = _round_half_up(quantity * price * keep * 100, 10**12)
         line_cents.append(cents)
-        tax_cents += _round_half_up(cents * _scaled(line["tax_rate"], 2), 10_000)
+        tax_cents += _round_half_up(cents * _scaled(line["tax_rate"], 3), 100_000)
     subtotal = sum(line_cents)
     return ExpectedTotals(
         lines=tuple(line_cents),

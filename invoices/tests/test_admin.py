@@ -303,9 +303,10 @@ def test_change_page_shows_lines_payments_and_the_audit_trail(admin_user: Any, o
     assert [formset.formset.prefix for formset in response.context["inline_admin_formsets"]] == [
         "items",
         "payments",
+        "credit_notes",
         "events",
     ]
-    events = response.context["inline_admin_formsets"][2].formset.queryset
+    events = response.context["inline_admin_formsets"][3].formset.queryset
     assert [event.transition or event.kind for event in events] == [
         "created",
         "submit",

@@ -112,6 +112,17 @@ def test_payments_in_random_parts_that_add_up_to_the_total_leave_the_invoice_pai
     assert Invoice.objects.filter(pk=invoice.pk, balance_due=0).exists()
 
 
+def test_a_three_place_sales_tax_rate_is_taken_and_rounded_per_line(owner: Any) -> None:
+    response = client_for(owner).post(
+        INVOICES,
+        invoice_body(items=[{"description": "Dinner", "quantity": "1", "unit_price": "86.40", "tax_rate": "8.875"}]),
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["items"][0]["tax_rate"], response.json()["tax_amount"]) == ("8.875", "7.67")
+
+
 def test_four_at_19_99_with_19_percent_tax_is_saved_on_every_database(owner: Any) -> None:
     """The invoice a new user could not save on SQLite: 79.96 + 15.19 = 95.15 exactly."""
     response = client_for(owner).post(

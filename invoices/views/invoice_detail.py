@@ -17,9 +17,10 @@ from files.forms import AttachmentForm
 from files.selectors import invoice_attachment_list
 from invoices import selectors, services
 from invoices.events import event_text
-from invoices.forms import PaymentForm, RejectForm
+from invoices.forms import CreditNoteForm, PaymentForm, RejectForm
 from invoices.models import Invoice
 from invoices.money import format_money
+from invoices.services.credit_notes import CREDITABLE_STATES
 from invoices.views.common import TRANSITION_LABELS, invoice_or_404
 
 
@@ -29,11 +30,12 @@ def _render_detail(
     *,
     reject_form: RejectForm | None = None,
     payment_form: PaymentForm | None = None,
+    credit_form: CreditNoteForm | None = None,
     attachment_form: AttachmentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
-    balance = invoice.total_amount - invoice.amount_paid
+    balance = invoice.outstanding
     return render(
         request,
         "invoices/invoice_detail.html",
@@ -51,6 +53,11 @@ def _render_detail(
             "can_pay": "pay" in transitions,
             "reject_form": reject_form or RejectForm(),
             "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
+            "credit_notes": selectors.credit_note_list(user=request.user, invoice=invoice),
+            "refund_owed": invoice.refund_owed,
+            # The same rule the service applies; the service still decides.
+            "can_credit": invoice.owner_id == request.user.pk and invoice.status in CREDITABLE_STATES,
+            "credit_form": credit_form or CreditNoteForm(),
             # Files are attached by the invoice's owner; removed (by the owner or staff) in draft.
             "attachments": invoice_attachment_list(invoice=invoice),
             "can_attach": invoice.owner_id == request.user.pk,
@@ -158,4 +165,44 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{invoice.invoice_number}.pdf"
     )
+    return response
+
+
+@login_required
+@require_POST
+def credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The invoice page's credit form: one line, through `credit_note_create`."""
+    invoice = invoice_or_404(request, invoice_id)
+    form = CreditNoteForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, invoice, credit_form=form, status=400)
+    try:
+        note = services.credit_note_create(invoice_id=invoice.pk, actor=request.user, **form.service_arguments())
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except InvalidInput as exc:
+        form.add_service_errors(exc)
+        return _render_detail(request, invoice, credit_form=form, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            f"Credit note {note.number} of {format_money(note.total_amount, invoice.currency)} issued on "
+            f"{invoice.invoice_number}.",
+        )
+    return redirect("invoices:detail", invoice_id=invoice.pk)
+
+
+@login_required
+@require_GET
+def credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+    from invoices.pdf import render_credit_note_pdf
+
+    try:
+        note = selectors.credit_note_get(user=request.user, credit_note_id=credit_note_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    response = HttpResponse(render_credit_note_pdf(note), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{note.number}.pdf")
     return response

@@ -27,7 +27,8 @@
 
   var TOAST_TEXT = {
     "invoice.created": "created", "invoice.updated": "edited",
-    "invoice.payment_recorded": "payment recorded", "invoice.deleted": "deleted"
+    "invoice.payment_recorded": "payment recorded", "invoice.credited": "credit note issued",
+    "invoice.deleted": "deleted"
   };
 
   function statusLabel(value) {
@@ -163,7 +164,7 @@
     if (page === "detail") {
       appendToTimeline(message.event);
       if (message.type === "invoice.status_changed" || message.type === "invoice.updated"
-          || message.type === "invoice.payment_recorded") {
+          || message.type === "invoice.payment_recorded" || message.type === "invoice.credited") {
         reveal("changed");
       }
     }
