@@ -146,3 +146,28 @@ def test_a_bad_page_number_on_these_lists_is_the_documented_400(path: str, owner
 
     assert response.status_code == 400
     assert list(response.json()) == ["skip"]
+
+
+def test_creates_link_to_the_operations_on_what_they_created() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    created = schema["paths"]["/api/v1/invoices/"]["post"]["responses"]["201"]["links"]
+    submitted = schema["paths"]["/api/v1/invoices/{id}/submit/"]["post"]["responses"]["200"]["links"]
+    credited = schema["paths"]["/api/v1/invoices/{id}/credit-notes/"]["post"]["responses"]["201"]["links"]
+    uploaded = schema["paths"]["/api/v1/invoices/upload/"]["post"]["responses"]["202"]["links"]
+
+    assert created["v1_invoices_submit_create"] == {
+        "operationId": "v1_invoices_submit_create",
+        "parameters": {"id": "$response.body#/id"},
+    }
+    assert submitted["v1_invoices_approve_create"]["parameters"] == {"id": "$request.path.id"}
+    assert "v1_invoices_submit_create" not in submitted
+    assert credited["v1_credit_notes_retrieve"]["parameters"] == {"id": "$response.body#/id"}
+    assert uploaded == {
+        "v1_batches_retrieve": {
+            "operationId": "v1_batches_retrieve",
+            "parameters": {"batch_id": "$response.body#/batch_id"},
+        }
+    }
+    files = schema["paths"]["/api/v1/files/"]["post"]["responses"]["201"]["links"]
+    assert set(files) == {"v1_files_retrieve", "v1_files_destroy", "v1_files_download_retrieve"}
+    assert files["v1_files_destroy"]["parameters"] == {"file_id": "$response.body#/id"}
