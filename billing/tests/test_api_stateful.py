@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -71,16 +72,30 @@ def linked_operations() -> Any:
 def test_call_sequences_that_follow_the_links_get_documented_answers_and_never_a_server_error(owner: Any) -> None:
     headers = {"Authorization": f"Bearer {token_pair_issue(user=owner).access_token}"}
     calls: list[tuple[str, str, int]] = []
-    creates: list[Any] = []
 
     class AsTheOwner(linked_operations().as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            # Each scenario starts from the same database and cache: Hypothesis replays choices
+            # and needs the same answers to them (rows left by an earlier scenario would change
+            # which links can be followed).
+            super().setup()
+            self.scenario = transaction.atomic()
+            self.scenario.__enter__()
+            cache.clear()
+            self.invoice_creates = 0
+
+        def teardown(self) -> None:
+            transaction.set_rollback(True)
+            self.scenario.__exit__(None, None, None)
+            super().teardown()
+
         def before_call(self, case: Any) -> None:
             # Generated invoice bodies almost never pass the money and date rules, so few chains
             # would start from a real invoice: every other create sends a valid one, the way a
             # client would, and the links take it through its states from there.
             if (case.method, case.path) == ("POST", "/api/v1/invoices/"):
-                creates.append(case.body)
-                if len(creates) % 2:
+                self.invoice_creates += 1
+                if self.invoice_creates % 2:
                     case.body = VALID_INVOICE
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
@@ -109,5 +124,6 @@ def test_call_sequences_that_follow_the_links_get_documented_answers_and_never_a
     followed = {(method, path) for method, path, status in calls if "{" in path and 200 <= status < 300}
     print(f"{len(calls)} calls; answered 2xx on a linked object: {sorted(followed)}")
     assert len(calls) >= SCENARIOS
-    assert ("POST", "/api/v1/invoices/{id}/submit/") in followed
-    assert {path for _method, path in followed} & {"/api/v1/customers/{id}/", "/api/v1/files/{file_id}/"}
+    assert {path for _method, path in followed if path.startswith("/api/v1/invoices/{id}/")}
+    assert {path for _method, path in followed if path.startswith("/api/v1/customers/{id}/")}
+    assert {method for method, _path in followed} - {"GET"}, "no linked object was changed"
