@@ -4,6 +4,7 @@ see, at most one push a second, and never for another user's change."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from typing import Any
 
@@ -66,10 +67,17 @@ async def test_a_burst_of_changes_is_coalesced_to_one_push_a_second(owner: Any) 
     connected_at = loop.time()
     for _ in range(5):
         await create_invoice(owner)
-    pushed = await socket.receive_json_from(timeout=3)
-    assert loop.time() - connected_at >= 0.95  # not before a second has passed since the last push
-    assert await socket.receive_nothing(timeout=1.2)  # the five changes made one push
-    assert pushed["metrics"] == await current_metrics(owner)  # the last change is in it
+    burst_seconds = loop.time() - connected_at
+    # Pushes arrive at most once a second; a burst that took longer (a loaded machine)
+    # may be spread over more than one, but never over more pushes than seconds.
+    pushes, at = [], [connected_at]
+    while not await socket.receive_nothing(timeout=1.2):
+        pushes.append(await socket.receive_json_from())
+        at.append(loop.time())
+    assert pushes, "the burst pushed nothing"
+    assert all(later - earlier >= 0.95 for earlier, later in itertools.pairwise(at))
+    assert len(pushes) <= 1 + int(burst_seconds)  # five changes in under a second make one push
+    assert pushes[-1]["metrics"] == await current_metrics(owner)  # the last change is in the last push
     await socket.disconnect()
 
 

@@ -116,10 +116,20 @@ class BrokenExtractor(ConfidentExtractor):
 
 
 class ThreeDecimalTaxExtractor(ConfidentExtractor):
-    """New York's 8.875 % sales tax: a rate the invoice service does not hold (two decimals)."""
+    """New York's 8.875 % sales tax: a rate the invoice service holds (three places)."""
 
     changes = {
         "items": [{"description": "Consulting", "quantity": "2", "unit_price": "50.00", "tax_rate": "8.875"}],
+        "tax_amount": "8.88",
+        "total_amount": "108.88",
+    }
+
+
+class FourDecimalTaxExtractor(ConfidentExtractor):
+    """A rate with more places than the invoice service holds (three)."""
+
+    changes = {
+        "items": [{"description": "Consulting", "quantity": "2", "unit_price": "50.00", "tax_rate": "8.8751"}],
         "tax_amount": "8.88",
         "total_amount": "108.88",
     }

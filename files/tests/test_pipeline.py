@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -332,12 +333,20 @@ def test_a_pipeline_that_breaks_leaves_a_failed_task_naming_the_error(owner: Any
     assert (task.status, task.error) == ("failed", "Processing stopped by an unexpected error (KeyError).")
 
 
-@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ThreeDecimalTaxExtractor")
+@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "FourDecimalTaxExtractor")
 def test_a_line_the_invoice_service_refuses_is_named_in_the_review_message(one_document: Any) -> None:
     task = one_document()
 
     assert task.status == ProcessingStatus.NEEDS_REVIEW
-    assert task.result["message"] == "Needs review: items[0].tax_rate: At most 2 decimal places."
+    assert task.result["message"] == "Needs review: items[0].tax_rate: At most 3 decimal places."
+
+
+@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ThreeDecimalTaxExtractor")
+def test_an_invoice_with_a_three_place_sales_tax_is_saved_as_a_draft(one_document: Any) -> None:
+    task = one_document()
+
+    assert task.status == ProcessingStatus.COMPLETED
+    assert task.invoice.total_amount == Decimal("108.88")
 
 
 @override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ConfidentExtractor")
