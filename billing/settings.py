@@ -389,7 +389,11 @@ SPECTACULAR_SETTINGS = {
         "ProcessingStatusEnum": "files.models.ProcessingStatus",
         "BatchStatusEnum": ["queued", "running", "completed", "failed"],
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "billing.openapi.document_rate_limit"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "billing.openapi.document_rate_limit",
+        "billing.openapi.document_links",
+    ],
 }
 
 # --- CORS, CSRF and security headers ----------------------------------------------

@@ -119,3 +119,55 @@ def test_every_rate_limited_operation_documents_the_429_and_retry_after() -> Non
     answer = operations[("PUT", "/api/v1/invoices/{id}/")]["responses"]["429"]
     assert "Retry-After" in answer["headers"]
     assert answer["content"]["application/json"]["schema"]["required"] == ["detail"]
+
+
+def test_every_paginated_list_documents_the_400_for_bad_paging_and_the_404_past_the_last_page() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    def answer_ref(responses: dict) -> str:
+        return responses["200"].get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+
+    paginated = {
+        path: item["get"]["responses"]
+        for path, item in schema["paths"].items()
+        if "get" in item and "Paginated" in answer_ref(item["get"]["responses"])
+    }
+
+    assert {"/api/v1/files/", "/api/v1/batches/", "/api/v1/credit-notes/", "/api/v1/invoices/"} <= set(paginated)
+    assert {path for path, responses in paginated.items() if not {"400", "404"} <= set(responses)} == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/files/", "/api/v1/batches/", "/api/v1/credit-notes/"])
+def test_a_bad_page_number_on_these_lists_is_the_documented_400(path: str, owner) -> None:
+    from invoices.tests.api_support import client_for
+
+    response = client_for(owner).get(path, {"page": "1", "skip": "1"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["skip"]
+
+
+def test_creates_link_to_the_operations_on_what_they_created() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    created = schema["paths"]["/api/v1/invoices/"]["post"]["responses"]["201"]["links"]
+    submitted = schema["paths"]["/api/v1/invoices/{id}/submit/"]["post"]["responses"]["200"]["links"]
+    credited = schema["paths"]["/api/v1/invoices/{id}/credit-notes/"]["post"]["responses"]["201"]["links"]
+    uploaded = schema["paths"]["/api/v1/invoices/upload/"]["post"]["responses"]["202"]["links"]
+
+    assert created["v1_invoices_submit_create"] == {
+        "operationId": "v1_invoices_submit_create",
+        "parameters": {"id": "$response.body#/id"},
+    }
+    assert submitted["v1_invoices_approve_create"]["parameters"] == {"id": "$request.path.id"}
+    assert "v1_invoices_submit_create" not in submitted
+    assert credited["v1_credit_notes_retrieve"]["parameters"] == {"id": "$response.body#/id"}
+    assert uploaded == {
+        "v1_batches_retrieve": {
+            "operationId": "v1_batches_retrieve",
+            "parameters": {"batch_id": "$response.body#/batch_id"},
+        }
+    }
+    files = schema["paths"]["/api/v1/files/"]["post"]["responses"]["201"]["links"]
+    assert set(files) == {"v1_files_retrieve", "v1_files_destroy", "v1_files_download_retrieve"}
+    assert files["v1_files_destroy"]["parameters"] == {"file_id": "$response.body#/id"}

@@ -33,6 +33,8 @@ FIELDS = (
 
 class CompanyProfileSerializer(serializers.ModelSerializer):
     logo = serializers.ImageField(read_only=True, allow_null=True)
+    # Null until the profile is first saved: before that it reads as the defaults.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = CompanyProfile

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -83,3 +84,17 @@ def test_anonymous_callers_get_401(method: str) -> None:
     response = getattr(APIClient(), method)(URL, {}, format="json")
     assert response.status_code == 401
     assert not CompanyProfile.objects.exists()
+
+
+def test_an_unsaved_profile_reads_updated_at_null_as_its_document_says() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    updated_at = schema["components"]["schemas"]["CompanyProfile"]["properties"]["updated_at"]
+
+    assert updated_at["nullable"] is True
+
+
+def test_an_owner_without_a_profile_has_no_updated_at(owner: Any) -> None:
+    response = client_for(owner).get(URL)
+
+    assert response.status_code == 200
+    assert response.json()["updated_at"] is None

@@ -50,6 +50,9 @@ ERRORS = {
     415: OpenApiResponse(ERROR, description="Not a PDF, PNG, JPEG, WebP, TIFF or CII/UBL invoice XML."),
 }
 NOT_FOUND = OpenApiResponse(ERROR, description="No such object of yours.")
+# Every list is paginated (`billing.pagination`): a bad page, size, offset or count is a 400,
+# a page past the last one a 404.
+LIST_ERRORS = {400: BAD_REQUEST, 404: OpenApiResponse(ERROR, description="No such page: past the last one.")}
 # A rough figure per document for one worker (measured on text PDFs and scans; see bench/).
 ESTIMATED_SECONDS_PER_DOCUMENT = 3
 
@@ -80,7 +83,7 @@ class FileListCreateApi(_LimitedUploadsMixin, GenericAPIView):
     def get_queryset(self) -> Any:
         return selectors.stored_file_list(user=self.request.user)
 
-    @extend_schema(summary="List your files", responses={200: StoredFileSerializer(many=True)})
+    @extend_schema(summary="List your files", responses={200: StoredFileSerializer(many=True), **LIST_ERRORS})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(StoredFileSerializer(page, many=True, context={"request": request}).data)
@@ -211,7 +214,7 @@ class BatchListApi(GenericAPIView):
     def get_queryset(self) -> Any:
         return selectors.processing_batch_list(user=self.request.user)
 
-    @extend_schema(summary="Your upload batches", responses={200: ProcessingBatchSerializer(many=True)})
+    @extend_schema(summary="Your upload batches", responses={200: ProcessingBatchSerializer(many=True), **LIST_ERRORS})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ProcessingBatchSerializer(page, many=True).data)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from billing.errors import Conflict, NotFound
 from invoices import selectors
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
-from invoices.api.schema import NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
+from invoices.api.schema import BAD_REQUEST, NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import ItemListField, QuantityField, RateField, UnitPriceField
 from invoices.einvoice import UBL, EInvoiceUnavailable, einvoice_xml
 from invoices.models import CreditNote, CreditNoteItem
@@ -111,7 +111,7 @@ def ubl_response(document: Any, *, filename: str) -> HttpResponse:
     list=extend_schema(
         summary="List credit notes",
         description="Own credit notes (staff: everyone's), newest first.",
-        responses={200: CreditNoteSerializer(many=True), 404: PAGE_NOT_FOUND},
+        responses={200: CreditNoteSerializer(many=True), 400: BAD_REQUEST, 404: PAGE_NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="Read a credit note", parameters=[CREDIT_NOTE_ID], responses={200: CreditNoteSerializer, 404: NOT_FOUND}
