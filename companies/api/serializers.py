@@ -7,28 +7,10 @@ from typing import Any
 from rest_framework import serializers
 
 from companies.models import CompanyProfile, Numbering
+from companies.services import PROFILE_FIELDS
 
-FIELDS = (
-    "legal_name",
-    "address",
-    "postcode",
-    "city",
-    "country",
-    "tax_id",
-    "email",
-    "phone",
-    "logo",
-    "iban",
-    "bic",
-    "payment_instructions",
-    "payment_terms_days",
-    "default_currency",
-    "footer_text",
-    "numbering",
-    "number_pattern",
-    "credit_note_pattern",
-    "reminder_days",
-)
+# The fields the profile service writes: one list, kept beside the rules.
+FIELDS = PROFILE_FIELDS
 
 
 class CompanyProfileSerializer(serializers.ModelSerializer):

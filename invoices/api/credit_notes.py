@@ -21,10 +21,9 @@ from billing.errors import Conflict, NotFound
 from invoices import selectors
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import BAD_REQUEST, NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
-from invoices.api.serializers import ItemListField, QuantityField, RateField, UnitPriceField
+from invoices.api.serializers import ItemListField, LineItemSerializer
 from invoices.einvoice import UBL, EInvoiceUnavailable, einvoice_xml
 from invoices.models import CreditNote, CreditNoteItem
-from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES
 
 
 class EInvoiceUnavailableSerializer(serializers.Serializer):
@@ -41,26 +40,11 @@ CREDIT_NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
 XML_RESPONSE = {(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY)}
 
 
-class CreditNoteItemSerializer(serializers.ModelSerializer):
+class CreditNoteItemSerializer(LineItemSerializer):
     """A credited line reads like an invoice line: quantities, prices and rates as given."""
 
-    quantity = QuantityField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES, read_only=True)
-    unit_price = UnitPriceField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, read_only=True)
-    tax_rate = RateField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, read_only=True)
-
-    class Meta:
+    class Meta(LineItemSerializer.Meta):
         model = CreditNoteItem
-        fields = (
-            "id",
-            "line_number",
-            "description",
-            "quantity",
-            "unit_price",
-            "discount_percent",
-            "tax_rate",
-            "line_total",
-        )
-        read_only_fields = fields
 
 
 class CreditNoteSerializer(serializers.ModelSerializer):
