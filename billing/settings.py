@@ -356,6 +356,7 @@ REST_FRAMEWORK = {
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="20/min"),
         "login_username": env.str("THROTTLE_LOGIN_USERNAME", default="5/min"),
         "auth_anon": env.str("THROTTLE_AUTH_ANON", default="30/min"),
+        "verification_resend": env.str("THROTTLE_VERIFICATION_RESEND", default="3/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
     # How many proxies sit in front of the app; throttles trust X-Forwarded-For only that far.
