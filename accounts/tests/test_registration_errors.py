@@ -13,9 +13,7 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 STRONG_PASSWORD = "violet-otter-trampoline-42"
-USERNAME_INVALID = (
-    "Enter a valid username. Up to 150 characters: letters, digits and . + - _ only (no spaces, no @)."
-)
+USERNAME_INVALID = "Enter a valid username. Up to 150 characters: letters, digits and . + - _ only (no spaces, no @)."
 
 
 def test_one_sign_up_submit_shows_the_username_email_password_and_confirmation_errors_together(client):
