@@ -63,8 +63,20 @@ def _decimal_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in sorted(ISO_4217_CODES)]
+COMMON_CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def currency_choices(default: str | None = None) -> list[tuple[str, Any]]:
+    """The currency select: the owner's default first, then USD, EUR and GBP, then every
+    other ISO 4217 code alphabetically, in two labelled groups and with no code twice."""
+    first = (default or settings.DEFAULT_CURRENCY).upper()
+    common = [first, *(code for code in COMMON_CURRENCIES if code != first)]
+    common = [code for code in common if code in ISO_4217_CODES]
+    others = sorted(ISO_4217_CODES.difference(common))
+    return [
+        ("Common", [(code, code) for code in common]),
+        ("All currencies", [(code, code) for code in others]),
+    ]
 
 
 # --- customers -----------------------------------------------------------------------------
@@ -135,10 +147,20 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
     # The total the page showed the user; the service refuses the save if its own differs.
     expected_total = forms.DecimalField(required=False, widget=forms.HiddenInput())
 
-    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customers: QuerySet[Customer], default_currency: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers
-        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+        currency = (default_currency or settings.DEFAULT_CURRENCY).upper()
+        self.fields["currency"].choices = currency_choices(currency)
+        self.fields["currency"].initial = currency
+
+    def new_customer_chosen(self) -> bool:
+        """Whether the customer select stands on "New customer…", as submitted or as
+        first shown: the page shows the new customer's name field only then."""
+        value = self["customer"].value()
+        return value in (None, "")
 
     @staticmethod
     def initial_for(invoice: Invoice) -> dict[str, Any]:

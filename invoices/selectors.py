@@ -6,13 +6,19 @@ invisible row is reported as missing (404), never as forbidden, so ids leak noth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from billing.errors import InvalidInput, NotFound
+from companies.selectors import company_profile_get
 from invoices.filters import InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
@@ -22,11 +28,13 @@ from invoices.services import invoice_user_transitions
 __all__ = [
     "credit_note_get",
     "credit_note_list",
+    "customer_balances",
     "customer_get",
     "customer_list",
     "invoice_available_transitions",
     "invoice_event_list",
     "invoice_find",
+    "invoice_form_defaults",
     "invoice_get",
     "invoice_list",
     "invoice_visible_queryset",
@@ -138,3 +146,51 @@ def credit_note_get(*, user: Any, credit_note_id: Any) -> CreditNote:
         return credit_note_list(user=user).get(pk=int(credit_note_id))
     except (CreditNote.DoesNotExist, ValueError, TypeError):
         raise NotFound("No credit note matches the given id.") from None
+
+
+@dataclass(frozen=True)
+class InvoiceFormDefaults:
+    """What a new invoice starts with on the form: the same values the service would
+    choose for a field left empty, shown so the user sees them before saving."""
+
+    currency: str
+    issue_date: date
+
+
+def invoice_form_defaults(*, owner: Any) -> InvoiceFormDefaults:
+    """The owner's default currency (company profile, else the site's) and today's date.
+
+    Today is the date in the active time zone (`TIME_ZONE`, as the service dates an
+    invoice with no issue date): accounts carry no time zone of their own.
+    """
+    profile = company_profile_get(owner=owner)
+    return InvoiceFormDefaults(
+        currency=(profile.default_currency or settings.DEFAULT_CURRENCY).upper(),
+        issue_date=timezone.localdate(),
+    )
+
+
+def customer_balances(*, customers: Iterable[Customer]) -> dict[int, list[tuple[str, Decimal]]]:
+    """What each customer owes: the balance due of their sent and overdue invoices, per
+    currency (an amount in EUR and one in USD do not add up), largest first.
+
+    One aggregate query for the whole page of customers, however many there are; a
+    customer who owes nothing is absent from the answer.
+    """
+    ids = [customer.pk for customer in customers]
+    if not ids:
+        return {}
+    rows = (
+        Invoice.objects.alive()
+        .filter(OWED, customer_id__in=ids)
+        .order_by()
+        .values("customer_id", "currency")
+        .annotate(balance=MoneySum("balance_due"))
+    )
+    balances: dict[int, list[tuple[str, Decimal]]] = {}
+    for row in rows:
+        if row["balance"]:
+            balances.setdefault(row["customer_id"], []).append((row["currency"], row["balance"]))
+    for amounts in balances.values():
+        amounts.sort(key=lambda amount: (-amount[1], amount[0]))
+    return balances

@@ -78,12 +78,14 @@ def _show_service_errors(form: InvoiceForm, formset: Any, error: DomainError) ->
 @require_http_methods(["GET", "POST"])
 def invoice_create(request: HttpRequest) -> HttpResponse:
     customers = customers_owned_by(request, request.user)
+    defaults = selectors.invoice_form_defaults(owner=request.user)
     if request.method != "POST":
-        form = InvoiceForm(customers=customers, initial={"customer": request.GET.get("customer")})
+        initial = {"customer": request.GET.get("customer"), "issue_date": defaults.issue_date}
+        form = InvoiceForm(customers=customers, default_currency=defaults.currency, initial=initial)
         formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=[{}])
         return _render_form(request, form=form, formset=formset, invoice=None)
 
-    form = InvoiceForm(request.POST, customers=customers)
+    form = InvoiceForm(request.POST, customers=customers, default_currency=defaults.currency)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -147,12 +149,14 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
         messages.error(request, f"Only draft invoices can be edited; this one is {state}.")
         return redirect("invoices:detail", invoice_id=invoice.pk)
     customers = customers_owned_by(request, invoice.owner)
+    default_currency = selectors.invoice_form_defaults(owner=invoice.owner).currency
     if request.method != "POST":
-        form = InvoiceForm(customers=customers, initial=InvoiceForm.initial_for(invoice))
+        initial = InvoiceForm.initial_for(invoice)
+        form = InvoiceForm(customers=customers, default_currency=default_currency, initial=initial)
         formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=line_item_initial(invoice))
         return _render_form(request, form=form, formset=formset, invoice=invoice)
 
-    form = InvoiceForm(request.POST, customers=customers)
+    form = InvoiceForm(request.POST, customers=customers, default_currency=default_currency)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
         items = formset.items()
