@@ -156,12 +156,6 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
         self.fields["currency"].choices = currency_choices(currency)
         self.fields["currency"].initial = currency
 
-    def new_customer_chosen(self) -> bool:
-        """Whether the customer select stands on "New customer…", as submitted or as
-        first shown: the page shows the new customer's name field only then."""
-        value = self["customer"].value()
-        return value in (None, "")
-
     @staticmethod
     def initial_for(invoice: Invoice) -> dict[str, Any]:
         return {
@@ -314,6 +308,22 @@ SORT_CHOICES = [
 ]
 
 
+class StatusCheckboxes(forms.CheckboxSelectMultiple):
+    """The list's status filter as checkboxes: several states at once without script.
+    Reads `status=draft,sent` and repeated `status=` alike, as the API's filter does."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [part.strip().lower() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class ShownStatusField(forms.MultipleChoiceField):
+    """Only shows what was asked: the selector judges the values and names a bad one."""
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
 class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     """The list page's filters, named as the API's query parameters.
 
@@ -324,7 +334,7 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     search = forms.CharField(
         required=False, help_text="Number, customer or notes.", widget=forms.TextInput(attrs={"type": "search"})
     )
-    status = forms.CharField(required=False, widget=forms.Select())
+    status = ShownStatusField(required=False, widget=StatusCheckboxes())
     customer = forms.CharField(required=False, widget=forms.HiddenInput())
     customer_name = forms.CharField(label="Customer", required=False)
     currency = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}))
@@ -338,11 +348,12 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        value = self.data.get("status", "") if self.is_bound else ""
-        choices = [("", "Any status"), *InvoiceStatus.choices]
-        if value and value not in InvoiceStatus.values:
-            choices.append((value, value.replace(",", ", ")))  # several, or a wrong one: keep it visible
-        self.fields["status"].widget.choices = choices
+        asked = self["status"].value() if self.is_bound else []
+        choices = list(InvoiceStatus.choices)
+        # A state typed into the address that is not one: kept visible (checked) beside its error.
+        choices += [(value, value) for value in asked if value not in InvoiceStatus.values]
+        self.fields["status"].choices = choices
+        self.fields["status"].help_text = "None ticked: any status."
         ordering = self.data.get("ordering", "") if self.is_bound else ""
         sort_choices = list(SORT_CHOICES)
         if ordering and ordering not in dict(SORT_CHOICES):

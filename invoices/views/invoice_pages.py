@@ -55,9 +55,19 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "totals": selectors.invoice_list_totals(invoices=invoices),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "page_size")),
             "columns": sort_columns(request),
+            "export_url": _export_url(request),
         },
         status=400 if filter_form.errors else 200,
     )
+
+
+def _export_url(request: HttpRequest) -> str:
+    """The CSV export of exactly the invoices listed: every filter and the sorting, not the page."""
+    query = request.GET.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return reverse("invoice-export-csv") + (f"?{encoded}" if encoded else "")
 
 
 def _render_form(
