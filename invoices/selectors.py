@@ -121,9 +121,14 @@ def customer_list(*, user: Any) -> QuerySet[Customer]:
     return queryset if user.is_staff else queryset.filter(owner=user)
 
 
-def customer_get(*, user: Any, customer_id: Any) -> Customer:
+def customer_get(*, user: Any, customer_id: Any, include_deleted: bool = False) -> Customer:
+    """One customer the user may see. `include_deleted` also finds a deleted (archived)
+    one, for its read-only page: the invoices that name it still link there."""
+    queryset = customer_list(user=user)
+    if include_deleted:
+        queryset = Customer.objects.all() if user.is_staff else Customer.objects.filter(owner=user)
     try:
-        return customer_list(user=user).get(pk=int(customer_id))
+        return queryset.get(pk=int(customer_id))
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise NotFound("No customer matches the given id.") from None
 

@@ -26,15 +26,18 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         # PostgreSQL cannot hold a NUL in text; no name or e-mail contains one either.
         messages.error(request, "The search may not contain a NUL character.")
         page = page_of(request, customers.none())
-        context = {"page": page, "customers": page.object_list, "search": ""}
+        context = {"page": page, "customers": [], "rows": [], "search": ""}
         return render(request, "customers/customer_list.html", context, status=400)
     if search:
         customers = customers.filter(Q(name__icontains=search) | Q(email__icontains=search))
     page = page_of(request, customers)
+    shown = list(page.object_list)
+    balances = selectors.customer_balances(customers=shown)
+    rows = [{"customer": customer, "balances": balances.get(customer.pk, [])} for customer in shown]
     return render(
         request,
         "customers/customer_list.html",
-        {"page": page, "customers": page.object_list, "search": search},
+        {"page": page, "customers": shown, "rows": rows, "search": search},
     )
 
 
@@ -57,7 +60,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = customer_or_404(request, customer_id)
+    # A deleted customer keeps a read-only page: its invoices still name and link it.
+    customer = customer_or_404(request, customer_id, include_deleted=True)
     invoices = selectors.invoice_list(user=request.user, filters={"customer": str(customer.pk)}, with_items=False)
     invoices = invoices[:RECENT_INVOICES]
     return render(request, "customers/customer_detail.html", {"customer": customer, "invoices": invoices})
