@@ -334,7 +334,7 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     search = forms.CharField(
         required=False, help_text="Number, customer or notes.", widget=forms.TextInput(attrs={"type": "search"})
     )
-    status = ShownStatusField(required=False, widget=StatusCheckboxes())
+    status = ShownStatusField(required=False, widget=StatusCheckboxes(), help_text="None ticked: any status.")
     customer = forms.CharField(required=False, widget=forms.HiddenInput())
     customer_name = forms.CharField(label="Customer", required=False)
     currency = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}))
@@ -353,7 +353,6 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
         # A state typed into the address that is not one: kept visible (checked) beside its error.
         choices += [(value, value) for value in asked if value not in InvoiceStatus.values]
         self.fields["status"].choices = choices
-        self.fields["status"].help_text = "None ticked: any status."
         ordering = self.data.get("ordering", "") if self.is_bound else ""
         sort_choices = list(SORT_CHOICES)
         if ordering and ordering not in dict(SORT_CHOICES):
