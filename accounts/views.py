@@ -27,7 +27,7 @@ from accounts.forms import (
 )
 from accounts.throttles import LOGIN_THROTTLES, VERIFICATION_RESEND_THROTTLES
 from accounts.tokens import password_reset_token_user
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 
 LOGIN_URL = reverse_lazy("accounts:login")
 

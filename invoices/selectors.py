@@ -17,8 +17,8 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from billing.errors import InvalidInput, NotFound
 from companies.selectors import company_profile_get
+from core.errors import InvalidInput, NotFound
 from invoices.filters import InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO

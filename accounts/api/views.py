@@ -28,7 +28,7 @@ from accounts.api.serializers import (
     VerificationResendInputSerializer,
 )
 from accounts.throttles import LOGIN_THROTTLES, VERIFICATION_RESEND_THROTTLES, AuthAnonThrottle
-from billing.parsers import BoundedJSONParser
+from core.parsers import BoundedJSONParser
 
 TAGS = ["auth"]
 DETAIL = OpenApiResponse(DetailSerializer)
