@@ -203,8 +203,6 @@ def test_a_server_error_keeps_its_traceback() -> None:
     try:
         raise RuntimeError("boom")
     except RuntimeError:
-        import sys
-
         record.exc_info = sys.exc_info()
     record.status_code = 500
     logger = logging.getLogger("django.request")
