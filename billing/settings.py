@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "files",
     "dashboard",
     "outbox",
+    "demo",  # seed_demo: above the domain apps, imported by none
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from invoices.demo import seed_demo_invoices
+from demo.invoices import seed_demo_invoices
 
 DEFAULT_DEMO_PASSWORD = "billing-demo-2026"  # noqa: S105 (documented demo login, local only)
 APPROVERS_GROUP = "Approvers"
