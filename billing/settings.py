@@ -324,7 +324,10 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Billing <billing@localhost>")
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- Domain events: who hears about committed invoice changes (see invoices/events.py) ---
+# --- Domain events: who hears about invoice changes (see invoices/events.py) -----------
+# Inside the change's transaction: what they write commits or rolls back with the change.
+INVOICE_EVENT_TRANSACTION_SUBSCRIBERS: list[str] = ["invoices.notifications.invoice_sent_email_enqueue"]
+# After the commit: live updates.
 INVOICE_EVENT_SUBSCRIBERS: list[str] = ["invoices.live.publish_invoice_message"]
 
 # --- Money ----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from invoices.models import (
     Invoice,
     InvoiceStatus,
 )
-from invoices.notifications import INVOICE_SENT_EMAIL, invoice_sent_email_key
 from invoices.services._shared import (
     USER_TRANSITIONS,
     _conflict,
@@ -25,7 +24,6 @@ from invoices.services._shared import (
 )
 from invoices.services.numbering import assign_final_number
 from invoices.services.payments import payment_record
-from outbox.services import outbox_enqueue
 
 
 def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: str = "") -> Invoice:
@@ -48,14 +46,6 @@ def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: 
             reason=reason,
             before_save=assign_final_number if transition == "approve" else None,
         )
-        if transition == "send":
-            # Written in this transaction: the e-mail exists exactly when the sent state does,
-            # and goes out once the outbox reaches a worker, whatever Redis does meanwhile.
-            outbox_enqueue(
-                kind=INVOICE_SENT_EMAIL,
-                idempotency_key=invoice_sent_email_key(invoice_id=invoice.pk),
-                payload={"invoice_id": invoice.pk},
-            )
     return invoice
 
 
@@ -78,7 +68,9 @@ def invoice_revise(*, invoice_id: int, actor: Any) -> Invoice:
 
 
 def invoice_send(*, invoice_id: int, actor: Any) -> Invoice:
-    """Mark approved invoice sent; the customer gets the PDF by e-mail through the outbox."""
+    """Mark approved invoice sent. The status change's event has the customer's e-mail
+    written to the outbox in this transaction (`invoices.notifications`), so the e-mail
+    exists exactly when the sent state does and goes out once a worker is reached."""
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="send")
 
 

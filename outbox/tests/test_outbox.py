@@ -91,6 +91,45 @@ def test_a_refused_send_leaves_no_outbox_message(owner, mailoutbox) -> None:
     assert mailoutbox == []
 
 
+def test_the_sent_email_is_written_by_the_transaction_subscriber_not_the_service(
+    approved_invoice, owner, settings, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    """The service only announces the send; without the subscriber nothing is queued."""
+    settings.INVOICE_EVENT_TRANSACTION_SUBSCRIBERS = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+
+    assert Invoice.objects.get(pk=approved_invoice.pk).status == InvoiceStatus.SENT
+    assert OutboxMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_other_transitions_write_no_outbox_message(owner, approver, mailoutbox) -> None:
+    invoice = make_invoice(owner=owner, items=[item()])
+    advance(invoice, to="approved", approver=approver)
+    services.invoice_cancel(invoice_id=invoice.pk, actor=owner)
+
+    assert OutboxMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_a_failing_transaction_subscriber_rolls_the_send_back(approved_invoice, owner, settings, mailoutbox) -> None:
+    settings.INVOICE_EVENT_TRANSACTION_SUBSCRIBERS = [
+        "invoices.notifications.invoice_sent_email_enqueue",
+        "outbox.tests.failing_subscriber.refuse",
+    ]
+    events_before = approved_invoice.events.count()
+
+    with pytest.raises(RuntimeError, match="^the subscriber refused$"):
+        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+
+    approved_invoice.refresh_from_db()
+    assert approved_invoice.status == InvoiceStatus.APPROVED
+    assert approved_invoice.events.count() == events_before
+    assert OutboxMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
 def test_a_committed_send_is_delivered_once_with_a_stable_message_id(
     approved_invoice, owner, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
