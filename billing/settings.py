@@ -224,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
 OUTBOX_HANDLERS: dict[str, str] = {
     "invoice.sent_email": "invoices.notifications.invoice_sent_email_deliver",
 }
+# After the commit that wrote a message: hand it to a Celery worker (the sweep covers failures).
+OUTBOX_RELAY: str = "outbox.relay.relay_message"
 OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_RETRY_BASE_SECONDS: float = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 OUTBOX_RETRY_MAX_SECONDS: float = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
@@ -278,6 +280,8 @@ UPLOAD_BLOB_ALLOWED_HOSTS: list[str] = env.list("UPLOAD_BLOB_ALLOWED_HOSTS", def
 UPLOAD_BLOB_TIMEOUT_SECONDS: float = env.float("UPLOAD_BLOB_TIMEOUT_SECONDS", default=10.0)
 # The Celery queue uploaded documents are read on (OCR is heavy: it can get workers of its own).
 DOCUMENT_PROCESSING_QUEUE: str = env.str("DOCUMENT_PROCESSING_QUEUE", default="celery")
+# Who hears of committed file changes (see files/events.py): the pipeline's task queue.
+FILE_EVENT_SUBSCRIBERS: list[str] = ["files.tasks.documents_queued_enqueue"]
 # Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
 # hostile file from exhausting a worker.
 DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
@@ -329,6 +333,9 @@ SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INVOICE_EVENT_TRANSACTION_SUBSCRIBERS: list[str] = ["invoices.notifications.invoice_sent_email_enqueue"]
 # After the commit: live updates.
 INVOICE_EVENT_SUBSCRIBERS: list[str] = ["invoices.live.publish_invoice_message"]
+
+# --- Pages: the parts of the invoice page that apps above invoices contribute -----------
+INVOICE_PAGE_SECTIONS: list[str] = ["files.views.invoice_attachments_section"]
 
 # --- Money ----------------------------------------------------------------------------
 DEFAULT_CURRENCY: str = env.str("DEFAULT_CURRENCY", default="USD")

@@ -12,14 +12,13 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotFound
+from files import events
 from files.models import ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
 from files.pipeline import document_fail, document_process
 from files.storage import new_storage_key, storage_delete, storage_save
@@ -124,11 +123,8 @@ def upload_batch_create(
 
 
 def _queue_on_commit(task_ids: list[str]) -> None:
-    from files.tasks import document_process_task
-
-    queue = settings.DOCUMENT_PROCESSING_QUEUE
-    for task_id in task_ids:
-        transaction.on_commit(partial(document_process_task.apply_async, args=[task_id], queue=queue))
+    """The pipeline's task is queued by a subscriber (`files.tasks`) after the commit."""
+    events.emit_on_commit(events.DocumentsQueued(task_ids=tuple(task_ids)))
 
 
 def sample_file_create(

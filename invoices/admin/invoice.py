@@ -20,13 +20,13 @@ from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
+from core.currencies import ISO_4217_CODES
 from invoices import services
 from invoices.admin.common import ServiceErrorsAsMessagesMixin
 from invoices.admin.credit_notes import CreditNoteInline
 from invoices.admin.display import money, optional_status_badge, status_badge
 from invoices.admin.list_filters import DeletedFilter, PaymentDueFilter
 from invoices.admin.transitions import InvoiceTransitionsMixin
-from invoices.currencies import ISO_4217_CODES
 from invoices.models import Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import format_quantity, format_unit_price
 

@@ -120,7 +120,7 @@ def test_a_failing_transaction_subscriber_rolls_the_send_back(approved_invoice, 
     ]
     events_before = approved_invoice.events.count()
 
-    with pytest.raises(RuntimeError, match="^the subscriber refused$"):
+    with pytest.raises(RuntimeError, match=r"^the subscriber refused$"):
         services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
 
     approved_invoice.refresh_from_db()
