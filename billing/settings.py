@@ -24,12 +24,17 @@ env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file, overwrite=False)
 
-DEBUG: bool = env.bool("DEBUG", default=True)
+# Off unless turned on: a deploy that forgets DEBUG gets the production behaviour (and must
+# set SECRET_KEY). `make run`, `make stack` and the test settings turn it on explicitly.
+DEBUG: bool = env.bool("DEBUG", default=False)
 
 INSECURE_DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 (a sentinel, refused below)
 SECRET_KEY: str = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
+        "(DEBUG is off unless set; use DEBUG=true for development)."
+    )
 
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
