@@ -110,6 +110,14 @@ def _parse_items(raw_items: Iterable[Mapping[str, Any]]) -> list[ItemInput]:
     return items
 
 
+def invoice_items_check(*, items: Iterable[Mapping[str, Any]]) -> InvalidInput | None:
+    """The lines' errors without saving anything, for a door that cannot save yet (its
+    other fields did not parse) but shows every problem of one submit at once."""
+    errors: dict[str, Any] = {}
+    _collect_items(items, errors)
+    return InvalidInput(errors=errors) if errors else None
+
+
 def items_unchanged(invoice: Invoice, items: list[ItemInput]) -> bool:
     """True when `items` are the invoice's lines as stored, in order: rewriting them would
     write nothing new, so the update leaves them (and the version) alone."""
