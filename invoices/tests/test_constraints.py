@@ -212,3 +212,17 @@ def test_every_model_constraint_has_a_readable_violation_message() -> None:
     ]
 
     assert unreadable == []
+
+
+@pytest.mark.django_db
+def test_a_constraint_checked_by_a_model_form_reads_as_its_message_not_its_name(owner: Any) -> None:
+    # What an admin page without a service behind it (or any ModelForm) would show.
+    from django.core.exceptions import ValidationError
+
+    invoice = _two_line_invoice(owner)
+    invoice.due_date = invoice.issue_date - timedelta(days=1)
+
+    with pytest.raises(ValidationError) as refused:
+        invoice.validate_constraints()
+
+    assert refused.value.messages == ["The due date cannot be before the issue date."]
