@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.forms.models import construct_instance
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from billing.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from invoices.admin.display import describe_error
 
 # Where a refused save leaves the service's error for the second rendering of the page.

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from invoices import services
 from invoices.admin.common import (
     ServiceErrorsAsMessagesMixin,

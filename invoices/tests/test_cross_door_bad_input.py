@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from accounts.models import User
-from billing.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from invoices import services
 from invoices.models import Invoice, InvoiceEvent, LineItem
 from invoices.tests.api_support import client_for, invoice_url
