@@ -261,6 +261,9 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
 class CreditNoteForm(ServiceErrorsMixin, forms.Form):
     """One credited line from the invoice page; the API takes any number of lines."""
 
+    # The service names the line's fields by path; this form's one line is line 0.
+    service_fields = {f"items[0].{name}": name for name in ("description", "quantity", "unit_price", "tax_rate")}
+
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     description = forms.CharField(max_length=500)
     quantity = forms.DecimalField(initial=1, widget=_decimal_input())
