@@ -124,6 +124,7 @@ async def test_a_credit_note_reaches_the_owners_socket(owner: Any, approver: Any
     await socket.disconnect()
 
 
+@pytest.mark.django_db
 def test_the_credit_form_shows_the_services_line_message_at_its_field(owner: Any, approver: Any) -> None:
     invoice = advance(make_invoice(owner=owner), to="sent", approver=approver)
     client = Client()
