@@ -112,15 +112,17 @@ class NumberFieldExtension(OpenApiSerializerFieldExtension):
     and leaves out the minus sign where negative values are refused."""
 
     target_class = "invoices.api.serializers.NumberField"
+    match_subclasses = True  # `DocumentedNumberField`: the limits the service checks, documented here
 
     def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
         field = self.target
         schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        minimum = getattr(field, "documented_minimum", field.min_value)
         if schema.get("type") == "string":
             schema["pattern"] = decimal_pattern(
                 whole_digits=field.max_whole_digits,
                 decimal_places=field.decimal_places,
-                signed=field.min_value is None or field.min_value < 0,
+                signed=minimum is None or minimum < 0,
             )
         return schema
 

@@ -19,8 +19,9 @@ from invoices.services.invoices import (
     invoice_create,
     invoice_delete,
     invoice_update,
+    not_editable_detail,
 )
-from invoices.services.items import MAX_ITEMS, ItemInput
+from invoices.services.items import MAX_ITEMS, ItemInput, invoice_items_check, item_error_key
 from invoices.services.payments import invoice_pay_in_full, payment_record
 from invoices.services.transitions import (
     invoice_approve,
@@ -49,6 +50,7 @@ __all__ = [
     "invoice_cancel",
     "invoice_create",
     "invoice_delete",
+    "invoice_items_check",
     "invoice_pay_in_full",
     "invoice_reject",
     "invoice_revise",
@@ -59,5 +61,7 @@ __all__ = [
     "invoice_update",
     "invoice_user_transitions",
     "invoices_mark_overdue",
+    "item_error_key",
+    "not_editable_detail",
     "payment_record",
 ]

@@ -23,9 +23,16 @@ logger = logging.getLogger("invoices.services")
 USER_TRANSITIONS = ("submit", "approve", "reject", "revise", "send", "cancel")
 
 
-def _decimal(value: Any, field: str, errors: dict[str, Any]) -> Decimal | None:
+def _decimal(value: Any, field: str, errors: dict[str, Any], *, required: bool = False) -> Decimal | None:
+    """`value` as a finite Decimal, or None with the reason put in `errors[field]`.
+
+    Doors pass what they parsed, or what the client sent when they could not parse it:
+    the message for "not a number" and for "missing" is decided here, once."""
+    if required and (value is None or (isinstance(value, str) and not value.strip())):
+        errors[field] = ["This field is required."]
+        return None
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
         errors[field] = ["A valid number is required."]
         return None

@@ -194,3 +194,35 @@ def test_a_duplicate_number_is_still_reported_as_one(owner: Any) -> None:
 
     assert response.status_code == 400
     assert response.json()["invoice_number"] == ["You already have an invoice with this number."]
+
+
+def test_every_model_constraint_has_a_readable_violation_message() -> None:
+    # The last line of defence: a form that checks constraints (any admin page not backed
+    # by a service) shows this text, never `Constraint "<name>" is violated.`
+    from django.apps import apps
+    from django.db.models import BaseConstraint
+
+    default = str(BaseConstraint.default_violation_error_message)
+    unreadable = [
+        f"{model._meta.label}.{constraint.name}"
+        for model in apps.get_models()
+        for constraint in model._meta.constraints
+        if str(constraint.violation_error_message) == default
+        or constraint.name in str(constraint.get_violation_error_message())
+    ]
+
+    assert unreadable == []
+
+
+@pytest.mark.django_db
+def test_a_constraint_checked_by_a_model_form_reads_as_its_message_not_its_name(owner: Any) -> None:
+    # What an admin page without a service behind it (or any ModelForm) would show.
+    from django.core.exceptions import ValidationError
+
+    invoice = _two_line_invoice(owner)
+    invoice.due_date = invoice.issue_date - timedelta(days=1)
+
+    with pytest.raises(ValidationError) as refused:
+        invoice.validate_constraints()
+
+    assert refused.value.messages == ["The due date cannot be before the issue date."]
