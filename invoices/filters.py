@@ -16,6 +16,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 
+from accounts.roles import visible_to
 from invoices.models import Customer, Invoice, InvoiceStatus
 
 ORDERING_FIELDS = (
@@ -131,9 +132,10 @@ class InvoiceFilterSet(django_filters.FilterSet):
         super().__init__(_with_sort_aliases(data), *args, **kwargs)
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)
-        if user is not None and not user.is_staff:
+        if user is not None:
+            # Only customers the user may see are valid choices; another owner's id is "not a choice".
             for name in ("customer", "customer_id"):
-                self.filters[name].queryset = Customer.objects.filter(owner=user)
+                self.filters[name].queryset = visible_to(Customer.objects.all(), user)
 
     def filter_currency(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(currency=value.upper()) if value else qs

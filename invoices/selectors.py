@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
+from accounts.roles import visible_to
 from billing.errors import InvalidInput, NotFound
 from invoices.filters import InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
@@ -109,8 +110,7 @@ def payment_list(*, invoice: Invoice) -> QuerySet[Payment]:
 
 
 def customer_list(*, user: Any) -> QuerySet[Customer]:
-    queryset = Customer.objects.alive()
-    return queryset if user.is_staff else queryset.filter(owner=user)
+    return visible_to(Customer.objects.alive(), user)
 
 
 def customer_get(*, user: Any, customer_id: Any) -> Customer:

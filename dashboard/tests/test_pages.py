@@ -14,10 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.tests.factories import make_user
 from dashboard.selectors import dashboard_aging, dashboard_metrics, dashboard_revenue
 from dashboard.tests.conftest import Book, days, sent_invoice
 from invoices import services
-from invoices.tests.factories import item, make_invoice, make_user
+from invoices.tests.factories import item, make_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.tests.factories import make_user
 from files import services
 from files.models import StoredFile
 from files.tests import documents as docs
 from files.validation import validate_upload
 from invoices.tests.api_support import client_for
-from invoices.tests.factories import advance, make_invoice, make_user
+from invoices.tests.factories import advance, make_invoice
 
 pytestmark = pytest.mark.django_db
 FILES = "/api/v1/files/"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from accounts.roles import may_see_owned_by
 from billing.errors import Conflict, Forbidden, NotFound
 from invoices import events
 from invoices.models import (
@@ -65,7 +66,7 @@ def _lock_visible_invoice(*, invoice_id: int, actor: Any) -> Invoice:
         invoice = Invoice.objects.select_for_update().alive().get(pk=invoice_id)
     except (Invoice.DoesNotExist, ValueError, TypeError):
         raise NotFound("No invoice matches the given id.") from None
-    if actor is not None and not (actor.is_staff or invoice.owner_id == actor.pk):
+    if actor is not None and not may_see_owned_by(actor, invoice.owner_id):
         raise NotFound("No invoice matches the given id.")
     return invoice
 
