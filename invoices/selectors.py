@@ -14,11 +14,11 @@ from django.db.models.functions import Coalesce
 
 from accounts.roles import visible_to
 from billing.errors import InvalidInput, NotFound
+from invoices.actions import available_transitions
 from invoices.filters import InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
-from invoices.services import invoice_user_transitions
 
 __all__ = [
     "credit_note_get",
@@ -29,6 +29,7 @@ __all__ = [
     "invoice_event_list",
     "invoice_find",
     "invoice_get",
+    "invoice_is_visible",
     "invoice_list",
     "invoice_visible_queryset",
     "payment_list",
@@ -97,7 +98,16 @@ def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
 
 
 def invoice_available_transitions(*, invoice: Invoice, user: Any) -> list[str]:
-    return invoice_user_transitions(invoice=invoice, user=user)
+    """What this user may do to the invoice now: the actions whose `check()` passes."""
+    return available_transitions(invoice=invoice, user=user)
+
+
+def invoice_is_visible(*, user: Any, invoice_id: Any) -> bool:
+    """Whether the invoice exists for this user (the sockets' 4404), by `visible_to`."""
+    try:
+        return invoice_visible_queryset(user=user).filter(pk=int(invoice_id)).exists()
+    except (ValueError, TypeError):
+        return False
 
 
 def invoice_event_list(*, invoice: Invoice) -> QuerySet[InvoiceEvent]:
