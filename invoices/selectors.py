@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from accounts.roles import visible_to
 from billing.errors import InvalidInput, NotFound
 from invoices.actions import available_transitions
-from invoices.filters import InvoiceFilterSet
+from invoices.filters import CustomerFilterSet, InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
@@ -119,8 +119,16 @@ def payment_list(*, invoice: Invoice) -> QuerySet[Payment]:
     return Payment.objects.filter(invoice=invoice).select_related("recorded_by").order_by("paid_at", "id")
 
 
-def customer_list(*, user: Any) -> QuerySet[Customer]:
-    return visible_to(Customer.objects.alive(), user)
+def customer_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Customer]:
+    """Live customers this user may see. With `filters` (the API's query or the page's),
+    searched and ordered by `CustomerFilterSet`; invalid filters raise `InvalidInput`."""
+    customers = visible_to(Customer.objects.alive(), user)
+    if filters is None:
+        return customers
+    filterset = CustomerFilterSet(data=filters, queryset=customers)
+    if not filterset.is_valid():
+        raise InvalidInput(errors=dict(filterset.errors))
+    return filterset.qs
 
 
 def customer_get(*, user: Any, customer_id: Any) -> Customer:

@@ -29,9 +29,16 @@ if TYPE_CHECKING:
 
 Result = TypeVar("Result")
 
-# True inside `transaction_for_one_write`: the next write transaction joins the caller's.
-_JOIN_CALLERS_TRANSACTION: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "invoices_join_callers_transaction", default=False
+class _OneWriteAdmission:
+    """Set by `transaction_for_one_write`: admits the next write service into the caller's
+    transaction, once."""
+
+    def __init__(self) -> None:
+        self.open = True
+
+
+_ADMISSION: contextvars.ContextVar[_OneWriteAdmission | None] = contextvars.ContextVar(
+    "invoices_one_write_admission", default=None
 )
 
 
@@ -44,13 +51,11 @@ def write_transaction() -> Iterator[None]:
     The single exception is `transaction_for_one_write`, for a caller that must commit one
     write together with a row of its own (the API's idempotency record).
     """
-    if _JOIN_CALLERS_TRANSACTION.get():
-        token = _JOIN_CALLERS_TRANSACTION.set(False)  # a service nested in this one fails again
-        try:
-            with transaction.atomic():
-                yield
-        finally:
-            _JOIN_CALLERS_TRANSACTION.reset(token)
+    admission = _ADMISSION.get()
+    if admission is not None and admission.open:
+        admission.open = False  # a second service, or one nested in this one, fails again
+        with transaction.atomic():
+            yield
         return
     with transaction.atomic(durable=True):
         yield
@@ -62,11 +67,11 @@ def transaction_for_one_write() -> Iterator[None]:
     the idempotency record and the payment it answers for commit together, or neither.
     Only one service may run inside; a second one, or one nested in it, is a `RuntimeError`."""
     with transaction.atomic(durable=True):
-        token = _JOIN_CALLERS_TRANSACTION.set(True)
+        token = _ADMISSION.set(_OneWriteAdmission())
         try:
             yield
         finally:
-            _JOIN_CALLERS_TRANSACTION.reset(token)
+            _ADMISSION.reset(token)
 
 
 @dataclass(frozen=True)
@@ -204,4 +209,3 @@ class InvoiceAction(Generic[Result]):
         if self.invoice is None:
             raise RuntimeError(f"{type(self).__name__} has no invoice loaded yet.")
         return self.invoice
-

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from billing.errors import InvalidInput
 from invoices import selectors
+from invoices.api.fields import DayOrMomentField
 from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
 from invoices.money import (
     QUANTITY_PLACES,
@@ -362,7 +363,7 @@ class PaymentInputSerializer(serializers.Serializer):
         min_value=Decimal("0.01"),
         error_messages={"min_value": "Amount must be greater than zero."},
     )
-    paid_at = serializers.DateTimeField(required=False)
+    paid_at = DayOrMomentField(required=False, help_text="A moment, or a day (recorded at local midday; today: now).")
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
