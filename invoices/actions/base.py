@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 Result = TypeVar("Result")
 
+
 class _OneWriteAdmission:
     """Set by `transaction_for_one_write`: admits the next write service into the caller's
     transaction, once."""
