@@ -274,11 +274,11 @@ def test_the_page_runs_a_fixed_number_of_queries(book: Book, approver: Any, djan
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get(URL).status_code == 200
     with CaptureQueriesContext(connection) as before:
-        client.get(URL)
+        assert client.get(URL).status_code == 200
     for n in range(5):
         sent_invoice(make_user(), approver, customer_name=f"Customer {n}", currency="GBP")
 
     with CaptureQueriesContext(connection) as after:
-        client.get(URL)
+        assert client.get(URL).status_code == 200
 
     assert len(after) == len(before)

@@ -167,4 +167,7 @@ def test_the_file_list_runs_a_bounded_number_of_queries(owner: Any, django_asser
         make_file(owner, f"f{index}.pdf", content=docs.invoice_pdf(number=f"N-{index}"))
 
     with django_assert_max_num_queries(4):
-        assert client_for(owner).get(FILES).json()["count"] == 5
+        response = client_for(owner).get(FILES)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 5
