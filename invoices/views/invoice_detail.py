@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import may_see_owned_by
 from billing.errors import DomainError, InvalidInput, NotFound
 from files.forms import AttachmentForm
 from files.selectors import invoice_attachment_list
@@ -57,8 +58,7 @@ def _render_detail(
             # Files are attached by the invoice's owner; removed (by the owner or staff) in draft.
             "attachments": invoice_attachment_list(invoice=invoice),
             "can_attach": invoice.owner_id == request.user.pk,
-            "can_remove_attachments": invoice.is_editable
-            and (invoice.owner_id == request.user.pk or request.user.is_staff),
+            "can_remove_attachments": invoice.is_editable and may_see_owned_by(request.user, invoice.owner_id),
             "attachment_form": attachment_form or AttachmentForm(),
         },
         status=status,
