@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from invoices.actions.base import InvoiceAction
 from invoices.actions.payments import PayInFull
@@ -28,7 +28,7 @@ USER_TRANSITION_ACTIONS: dict[str, type[TransitionAction]] = {
 }
 USER_TRANSITIONS = tuple(USER_TRANSITION_ACTIONS)
 # What `available_transitions` offers: the named transitions, then paying the balance.
-OFFERED_ACTIONS: dict[str, type[InvoiceAction]] = {**USER_TRANSITION_ACTIONS, PayInFull.name: PayInFull}
+OFFERED_ACTIONS: dict[str, type[InvoiceAction[Any]]] = {**USER_TRANSITION_ACTIONS, PayInFull.name: PayInFull}
 
 
 def available_transitions(*, invoice: Invoice, user: User | None) -> list[str]:
