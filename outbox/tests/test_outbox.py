@@ -207,8 +207,7 @@ def test_enqueue_twice_with_one_key_is_one_message() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_message_claimed_by_one_worker_is_skipped_by_another(approved_invoice, owner, mailoutbox) -> None:
-    with transaction.atomic():
-        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+    services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)  # its own durable transaction
     message = OutboxMessage.objects.get()
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.PENDING, delivered_at=None)
     mailoutbox.clear()
