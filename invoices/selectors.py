@@ -13,7 +13,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.db.models.functions import Coalesce
 
 from accounts.roles import visible_to
-from billing.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from invoices.actions import available_transitions
 from invoices.filters import CustomerFilterSet, InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment

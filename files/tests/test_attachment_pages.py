@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from accounts.tests.factories import make_user
-from billing.errors import DomainError
+from core.errors import DomainError
 from files import services
 from files.models import StoredFile
 from files.tests import documents as docs

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from django.db import transaction
 
 from accounts.roles import may_see_owned_by
-from billing.errors import Conflict, Forbidden, NotFound
+from core.errors import Conflict, Forbidden, NotFound
 from invoices.models import Invoice, InvoiceEvent
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from invoices import events
 from invoices.actions.base import InvoiceAction, Refusal, bump_version, record_event
 from invoices.actions.transitions import MarkInvoicePaid

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from invoices import events
 from invoices.actions.base import InvoiceAction, Refusal, bump_version, record_event
 from invoices.models import EventKind, Invoice

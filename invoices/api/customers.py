@@ -10,7 +10,7 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import NotFound
+from core.errors import NotFound
 from invoices import selectors, services
 from invoices.api.schema import BAD_REQUEST, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import CustomerSerializer, ErrorSerializer

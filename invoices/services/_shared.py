@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from billing.errors import Conflict
+from core.errors import Conflict
 from invoices.actions import USER_TRANSITIONS, available_transitions, lock_visible_invoice
 from invoices.actions.base import bump_version, record_event
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from billing.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from invoices.actions import (
     USER_TRANSITION_ACTIONS,
     USER_TRANSITIONS,

@@ -12,7 +12,7 @@ import pytest
 from rest_framework.response import Response
 
 from accounts.tests.factories import make_user
-from billing.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from invoices import services
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatus, Payment
 from invoices.tests.api_support import client_for, invoice_body

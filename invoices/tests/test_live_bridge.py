@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
-from billing.errors import Conflict
 from billing.routing import websocket_application
+from core.errors import Conflict
 from invoices import live, services
 from invoices.actions import transaction_for_one_write
 from invoices.models import InvoiceEvent, InvoiceStatus

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import make_user
-from billing.errors import InvalidInput
 from companies.tests.factories import make_company
+from core.errors import InvalidInput
 from invoices import services
 from invoices.models import CreditNote, Invoice
 from invoices.tests.factories import advance, item, make_invoice
