@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.roles import visible_to
+
 
 class StoredFileQuerySet(models.QuerySet):
     def alive(self) -> StoredFileQuerySet:
@@ -33,8 +35,7 @@ class StoredFileQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> StoredFileQuerySet:
         """Owners see their own files, staff everyone's; deleted ones nobody."""
-        live = self.alive()
-        return live if user.is_staff else live.filter(owner=user)
+        return visible_to(self.alive(), user)
 
 
 class StoredFile(models.Model):

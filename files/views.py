@@ -29,6 +29,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import may_see_owned_by
 from core.errors import DomainError, InvalidInput, NotFound
 from files import selectors, services
 from files.forms import AttachmentForm
@@ -49,8 +50,7 @@ def invoice_attachments_section(
     return {
         "attachments": selectors.invoice_attachment_list(invoice=invoice),
         "can_attach": invoice.owner_id == request.user.pk,
-        "can_remove_attachments": invoice.is_editable
-        and (invoice.owner_id == request.user.pk or request.user.is_staff),
+        "can_remove_attachments": invoice.is_editable and may_see_owned_by(request.user, invoice.owner_id),
         "attachment_form": attachment_form or AttachmentForm(),
     }
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
+from accounts.roles import visible_to
 from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
 
@@ -27,7 +28,7 @@ def _money_field(**kwargs: Any) -> models.DecimalField:
 class CreditNoteQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> CreditNoteQuerySet:
         """The same rule as invoices: owners see their own, staff everyone's."""
-        return self if user.is_staff else self.filter(owner=user)
+        return visible_to(self, user)
 
 
 class CreditNote(models.Model):

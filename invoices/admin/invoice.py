@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
+from accounts.roles import is_approver
 from core.currencies import ISO_4217_CODES
 from core.errors import InvalidInput
 from invoices import services
@@ -326,7 +327,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Approvers work from this page, so holding `approve_invoice` is enough to see it."""
-        return super().has_view_permission(request, obj) or request.user.has_perm("invoices.approve_invoice")
+        return super().has_view_permission(request, obj) or is_approver(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

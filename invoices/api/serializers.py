@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from core.errors import InvalidInput
 from invoices import selectors
+from invoices.api.fields import DayOrMomentField
 from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
 from invoices.money import (
     QUANTITY_PLACES,
@@ -372,7 +373,7 @@ class FindQuerySerializer(serializers.Serializer):
 class PaymentInputSerializer(serializers.Serializer):
     # Positive, two places, below the column's limit: `payment_record` decides and says so.
     amount = DocumentedNumberField(max_digits=14, decimal_places=2, required=True, allow_null=False)
-    paid_at = serializers.DateTimeField(required=False)
+    paid_at = DayOrMomentField(required=False, help_text="A moment, or a day (recorded at local midday; today: now).")
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 

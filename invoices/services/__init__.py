@@ -6,8 +6,10 @@ one transaction (locking the invoice row for anything that depends on its state)
 writes the audit trail and emits its domain event on commit.
 
 The package splits along the domain's seams: `customers`, `invoices` (create, edit,
-delete), `items` (line validation and totals), `transitions` (the state machine) and
-`payments`; `_shared` holds what they have in common.
+delete), `items` (line validation and totals), `transitions` (the state machine),
+`payments` and `credit_notes`; `_shared` holds what they have in common. The rules of
+transitions, payments and credit notes live in `invoices.actions` (one `check()`, one
+`execute()` each); the functions here are their thin, durable entry points.
 """
 
 from invoices.services._shared import USER_TRANSITIONS, invoice_user_transitions

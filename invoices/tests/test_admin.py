@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import make_user
 from invoices import services
 from invoices.admin.display import STATUS_COLORS
 from invoices.models import Customer, EventKind, Invoice, InvoiceEvent
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from invoices.tests.factories import advance, item, make_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from accounts.tests.factories import PASSWORD
 from invoices.money import line_amounts
 from invoices.tests.browser_support import LiveServer, RequestLog, base_env, fill_line, log_in, manage, postgres_url
-from invoices.tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -38,7 +38,7 @@ pytestmark = [
 
 SEED_DATA = f"""
 from invoices import services
-from invoices.tests.factories import make_user
+from accounts.tests.factories import make_user
 
 owner = make_user(username="olivia", full_name="Olivia Owner")
 make_user(username="alice", approver=True)

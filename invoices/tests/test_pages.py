@@ -201,11 +201,14 @@ def test_the_list_runs_the_same_number_of_queries_for_three_or_thirty_invoices(
         make_invoice(owner=owner)
     # the session, the user, the count, the page of rows and the per-currency totals
     with django_assert_max_num_queries(6) as few:
-        owner_client.get("/invoices/")
+        first = owner_client.get("/invoices/")
     for _ in range(27):
         make_invoice(owner=owner)
     with django_assert_num_queries(len(few.captured_queries)):
-        owner_client.get("/invoices/?page_size=30")
+        second = owner_client.get("/invoices/?page_size=30")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (len(first.context["invoices"]), len(second.context["invoices"])) == (3, 30)
 
 
 # --- create -----------------------------------------------------------------------------

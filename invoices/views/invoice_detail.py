@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -10,18 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, InvalidInput, NotFound
 from invoices import selectors, services
+from invoices.actions import IssueCreditNote
 from invoices.events import event_text
 from invoices.forms import CreditNoteForm, PaymentForm, RejectForm
 from invoices.models import Invoice
 from invoices.money import format_money
-from invoices.services.credit_notes import CREDITABLE_STATES
 from invoices.views.common import TRANSITION_LABELS, invoice_or_404
 
 
@@ -58,8 +56,7 @@ def _render_detail(
             "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
             "credit_notes": selectors.credit_note_list(user=request.user, invoice=invoice),
             "refund_owed": invoice.refund_owed,
-            # The same rule the service applies; the service still decides.
-            "can_credit": invoice.owner_id == request.user.pk and invoice.status in CREDITABLE_STATES,
+            "can_credit": IssueCreditNote(invoice=invoice, actor=request.user).is_allowed(),
             "credit_form": credit_form or CreditNoteForm(),
             **_sections_context(request, invoice, section_forms),
         },
@@ -121,18 +118,13 @@ def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, invoice, payment_form=form, status=400)
     data = form.cleaned_data
-    paid_on = data["paid_at"]
-    paid_at = (
-        None
-        if paid_on is None or paid_on == timezone.localdate()
-        else timezone.make_aware(datetime.combine(paid_on, time(12, 0)))
-    )
     try:
+        # "Paid on" is a day; the service decides the moment it stands for (`payment_time`).
         payment = services.payment_record(
             invoice_id=invoice.pk,
             actor=request.user,
             amount=data["amount"],
-            paid_at=paid_at,
+            paid_at=data["paid_at"],
             method=data["method"],
             reference=data["reference"],
         )

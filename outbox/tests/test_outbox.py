@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from billing.celery import app as celery_app
 from core.errors import Conflict
 from invoices import services
+from invoices.actions import transaction_for_one_write
 from invoices.models import Invoice, InvoiceStatus
 from invoices.notifications import INVOICE_SENT_EMAIL, message_id_for
 from invoices.tests.factories import advance, item, make_invoice
@@ -64,7 +65,8 @@ def broker_down() -> Any:
 
 
 def test_sending_writes_one_outbox_message_in_the_same_transaction(approved_invoice, owner, mailoutbox) -> None:
-    with transaction.atomic():
+    # The one sanctioned outer transaction around a (durable) service, to look inside it.
+    with transaction_for_one_write():
         services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
         [message] = OutboxMessage.objects.all()
         assert message.kind == INVOICE_SENT_EMAIL
@@ -74,7 +76,7 @@ def test_sending_writes_one_outbox_message_in_the_same_transaction(approved_invo
 
 
 def test_a_rolled_back_send_leaves_no_outbox_message(approved_invoice, owner, mailoutbox) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError, match="the request failed after the send"), transaction_for_one_write():
         services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
         raise RuntimeError("the request failed after the send")
 
@@ -244,8 +246,7 @@ def test_enqueue_twice_with_one_key_is_one_message() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_message_claimed_by_one_worker_is_skipped_by_another(approved_invoice, owner, mailoutbox) -> None:
-    with transaction.atomic():
-        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+    services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)  # its own durable transaction
     message = OutboxMessage.objects.get()
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.PENDING, delivered_at=None)
     mailoutbox.clear()
