@@ -173,7 +173,8 @@ def processing_task_retry(*, task_id: uuid.UUID, actor: Any) -> ProcessingTask:
 def review_invoice_save(*, task_id: uuid.UUID, actor: Any, fields: dict[str, Any]) -> Invoice:
     """Save what a person checked for a task that waited for review: the draft is made by
     `invoice_create` (`source=extracted`), the document is attached, and the task records
-    it (`invoice_id`, `auto_saved` false). Keyed by the task like the pipeline's own save:
+    it (`invoice_id`, `auto_saved` false) and is `completed`: nothing waits for review any
+    more, so the batch counts and the jobs page stop listing it. Keyed by the task like the pipeline's own save:
     the task row is locked, and a task that already has its invoice returns that one, so
     a second submit of the form never makes a second invoice."""
     with transaction.atomic():
@@ -188,6 +189,7 @@ def review_invoice_save(*, task_id: uuid.UUID, actor: Any, fields: dict[str, Any
         if task.file_id is not None:
             StoredFile.objects.alive().filter(pk=task.file_id).update(invoice=invoice)
         task.invoice = invoice
+        task.status = ProcessingStatus.COMPLETED
         task.result = {**(task.result or {}), "auto_saved": False, "invoice_id": invoice.pk}
-        task.save(update_fields=["invoice", "result"])
+        task.save(update_fields=["invoice", "status", "result"])
     return invoice
