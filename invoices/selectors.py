@@ -17,13 +17,14 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.roles import visible_to
 from companies.selectors import company_profile_get
 from core.errors import InvalidInput, NotFound
-from invoices.filters import InvoiceFilterSet
+from invoices.actions import available_transitions
+from invoices.filters import CustomerFilterSet, InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
-from invoices.services import invoice_user_transitions
 
 __all__ = [
     "credit_note_get",
@@ -36,6 +37,7 @@ __all__ = [
     "invoice_find",
     "invoice_form_defaults",
     "invoice_get",
+    "invoice_is_visible",
     "invoice_list",
     "invoice_visible_queryset",
     "payment_list",
@@ -104,7 +106,16 @@ def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
 
 
 def invoice_available_transitions(*, invoice: Invoice, user: Any) -> list[str]:
-    return invoice_user_transitions(invoice=invoice, user=user)
+    """What this user may do to the invoice now: the actions whose `check()` passes."""
+    return available_transitions(invoice=invoice, user=user)
+
+
+def invoice_is_visible(*, user: Any, invoice_id: Any) -> bool:
+    """Whether the invoice exists for this user (the sockets' 4404), by `visible_to`."""
+    try:
+        return invoice_visible_queryset(user=user).filter(pk=int(invoice_id)).exists()
+    except (ValueError, TypeError):
+        return False
 
 
 def invoice_event_list(*, invoice: Invoice) -> QuerySet[InvoiceEvent]:
@@ -116,17 +127,22 @@ def payment_list(*, invoice: Invoice) -> QuerySet[Payment]:
     return Payment.objects.filter(invoice=invoice).select_related("recorded_by").order_by("paid_at", "id")
 
 
-def customer_list(*, user: Any) -> QuerySet[Customer]:
-    queryset = Customer.objects.alive()
-    return queryset if user.is_staff else queryset.filter(owner=user)
+def customer_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Customer]:
+    """Live customers this user may see. With `filters` (the API's query or the page's),
+    searched and ordered by `CustomerFilterSet`; invalid filters raise `InvalidInput`."""
+    customers = visible_to(Customer.objects.alive(), user)
+    if filters is None:
+        return customers
+    filterset = CustomerFilterSet(data=filters, queryset=customers)
+    if not filterset.is_valid():
+        raise InvalidInput(errors=dict(filterset.errors))
+    return filterset.qs
 
 
 def customer_get(*, user: Any, customer_id: Any, include_deleted: bool = False) -> Customer:
     """One customer the user may see. `include_deleted` also finds a deleted (archived)
     one, for its read-only page: the invoices that name it still link there."""
-    queryset = customer_list(user=user)
-    if include_deleted:
-        queryset = Customer.objects.all() if user.is_staff else Customer.objects.filter(owner=user)
+    queryset = visible_to(Customer.objects.all(), user) if include_deleted else customer_list(user=user)
     try:
         return queryset.get(pk=int(customer_id))
     except (Customer.DoesNotExist, ValueError, TypeError):
