@@ -154,7 +154,7 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers
         currency = (default_currency or settings.DEFAULT_CURRENCY).upper()
-        self.fields["currency"].choices = currency_choices(currency)
+        self.fields["currency"].widget.choices = currency_choices(currency)
         self.fields["currency"].initial = currency
 
     @staticmethod

@@ -31,7 +31,7 @@ def run_python(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args],
         cwd=PROJECT_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "billing.settings"},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "billing.settings", "DEBUG": "true"},  # as make run sets it
         capture_output=True,
         text=True,
         timeout=120,

@@ -107,12 +107,3 @@ def test_the_new_customer_name_field_is_rendered_for_no_script_and_wired_to_its_
     assert field.startswith('<div class="field" data-new-customer-name>')
     assert "hidden" not in field  # visible without JavaScript
     assert "/static/js/customer-choice.js" in html
-
-
-def test_a_choice_the_page_cannot_parse_is_still_refused():
-    from invoices.forms import InvoiceForm
-    from invoices.models import Customer
-
-    form = InvoiceForm({"currency": "XYZ"}, customers=Customer.objects.none())
-
-    assert form.errors["currency"] == ["Select a valid choice. XYZ is not one of the available choices."]
