@@ -411,7 +411,7 @@
       var meta = item.appendChild(element("span", { "class": "activity__meta" }));
       meta.appendChild(document.createTextNode(row.invoice.customer_name + " · "));
       meta.appendChild(element("time", { datetime: row.event.at }, String(row.event.at).replace("T", " ").slice(0, 16)));
-      if (row.event.actor) { meta.appendChild(document.createTextNode(" · by " + row.event.actor.username)); }
+      if (row.event.actor) { meta.appendChild(document.createTextNode(" · by " + (row.event.actor.name || row.event.actor.username))); }
     });
     area.replaceChildren(list);
   }
