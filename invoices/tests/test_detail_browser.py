@@ -9,6 +9,7 @@ to /tmp/shots-live/ (1366 px and 390 px wide).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ pytestmark = [
 # An approver with a full name, and invoices in the states the tests start from. Prints their ids.
 MAKE_INVOICES = """
 import json
+import re
 from accounts.models import User
 from invoices import services
 from invoices.tests.factories import item, make_user
@@ -70,17 +72,44 @@ DOCUMENT_LAYOUT = """() => {
   });
 }"""
 
-# Cells whose amount is cut off by the viewport, or wrapped onto more than one line.
-HIDDEN_OR_WRAPPED_AMOUNTS = """() => [...document.querySelectorAll("main td.num, main dd.num")]
-  .filter(cell => cell.offsetParent !== null)
-  .filter(cell => {
-    const box = cell.getBoundingClientRect(), style = getComputedStyle(cell);
-    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
-    const range = document.createRange(); range.selectNodeContents(cell);
-    const text = range.getBoundingClientRect();
-    return box.right > window.innerWidth + 0.5 || box.left < -0.5 || text.height > line * 1.5;
-  })
-  .map(cell => cell.textContent.trim())"""
+# Cells whose amount is cut off (by the viewport, or by a scrolling or clipping box around
+# it, such as a table wrapper), or wrapped onto more than one line.
+HIDDEN_OR_WRAPPED_AMOUNTS = """() => {
+  function clipped(cell, box) {
+    if (box.right > window.innerWidth + 0.5 || box.left < -0.5) { return true; }
+    for (let parent = cell.parentElement; parent; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX === "visible") { continue; }
+      const frame = parent.getBoundingClientRect();
+      if (box.right > frame.right + 0.5 || box.left < frame.left - 0.5) { return true; }
+    }
+    return false;
+  }
+  return [...document.querySelectorAll("main td.num, main dd.num")]
+    .filter(cell => cell.offsetParent !== null)
+    .filter(cell => {
+      const box = cell.getBoundingClientRect(), style = getComputedStyle(cell);
+      const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+      const range = document.createRange(); range.selectNodeContents(cell);
+      return clipped(cell, box) || range.getBoundingClientRect().height > line * 1.5;
+    })
+    .map(cell => cell.textContent.trim());
+}"""
+
+
+def _same_layout(one: list[list[Any]], other: list[list[Any]]) -> list[tuple[list[Any], list[Any]]]:
+    """The elements laid out differently: any style differs, or a box by more than a pixel
+    (subpixel rounding depends on where the document starts on the page)."""
+    differences = [(first, second) for first, second in zip(one, other, strict=False) if not _close(first, second)]
+    if len(one) != len(other):
+        differences.append((one[len(other) :], other[len(one) :]))
+    return differences
+
+
+def _close(first: list[Any], second: list[Any]) -> bool:
+    return len(first) == len(second) and all(
+        abs(a - b) <= 1 if isinstance(a, int | float) and isinstance(b, int | float) else a == b
+        for a, b in zip(first, second, strict=True)
+    )
 
 
 @pytest.fixture
@@ -230,7 +259,7 @@ def test_without_javascript_cancel_opens_the_confirmation_page(
     page = browser.new_context(viewport=DESKTOP, java_script_enabled=False).new_page()
     log_in(page, server_url, "olivia", f"/invoices/{invoices['draft']}/")
     page.get_by_role("button", name="Cancel invoice…").click()
-    page.wait_for_url(f"{server_url}/invoices/{invoices['draft']}/confirm/cancel/")
+    page.wait_for_url(re.compile(rf"{re.escape(server_url)}/invoices/{invoices['draft']}/confirm/cancel/\??$"))
     expect(page.get_by_role("heading", level=1, name="Cancel invoice DRAFT-1?")).to_be_visible()
     page.screenshot(path=shots / "confirm-cancel-nojs-1366.png", full_page=True)
     page.get_by_role("button", name="Cancel invoice").click()
@@ -280,13 +309,17 @@ def test_the_print_view_lays_the_invoice_out_exactly_as_the_pdfs_document(
     page.screenshot(path=shots / "print-view-1366.png", full_page=True)
 
     reference = browser.new_context(viewport=DESKTOP).new_page()
-    reference.set_content(pdf_html)
-    assert print_layout == reference.evaluate(DOCUMENT_LAYOUT)
+    # What the command printed before the page (start-up log lines) would put it in quirks mode.
+    reference.set_content(pdf_html[pdf_html.index("<!doctype html>") :])
+    assert len(print_layout) > 60
+    differences = _same_layout(print_layout, reference.evaluate(DOCUMENT_LAYOUT))
+    assert differences == []
 
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print this invoice")).to_be_hidden()
     reference.emulate_media(media="print")
-    assert page.evaluate(DOCUMENT_LAYOUT) == reference.evaluate(DOCUMENT_LAYOUT)
+    differences = _same_layout(page.evaluate(DOCUMENT_LAYOUT), reference.evaluate(DOCUMENT_LAYOUT))
+    assert differences == [], json.dumps(differences[:6])
     page.screenshot(path=shots / "print-view-paper-1366.png", full_page=True)
     page.emulate_media(media="screen")
     page.set_viewport_size(PHONE)
