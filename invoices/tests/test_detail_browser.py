@@ -325,3 +325,45 @@ def test_the_print_view_lays_the_invoice_out_exactly_as_the_pdfs_document(
     page.set_viewport_size(PHONE)
     page.screenshot(path=shots / "print-view-390.png", full_page=True)
     assert csp_errors == [], "\n".join(csp_errors)
+
+
+def _change_notes(other: Any, server_url: str, invoice_id: int, notes: str) -> None:
+    """The same invoice edited and saved in another browser, through the server (whose
+    channel layer, without Redis, lives in its own process)."""
+    other.goto(f"{server_url}/invoices/{invoice_id}/edit/")
+    other.get_by_label("Notes").fill(notes)
+    other.get_by_role("button", name="Save changes").click()
+    other.wait_for_url(f"{server_url}/invoices/{invoice_id}/")
+
+
+def test_the_edit_page_warns_of_a_change_made_elsewhere_only_while_it_has_unsaved_changes(
+    server_url: str, browser: Any, invoices: dict[str, int], shots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, server_url, "olivia", f"/invoices/{invoices['draft']}/edit/")
+    notice = page.locator("[data-edit-conflict]")
+    page.wait_for_function("document.querySelector('[data-edit-conflict]') && window.BillingLiveSocket")
+    page.wait_for_timeout(1500)  # the socket connects
+    page.evaluate("window.__sameDocument = true")
+
+    other = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(other, server_url, "olivia", "/invoices/")
+
+    # Nothing typed: the page loads the invoice as it now is, and says nothing.
+    _change_notes(other, server_url, invoices["draft"], "Changed in another tab")
+    expect(page.get_by_label("Notes")).to_have_value("Changed in another tab", timeout=15000)
+    assert page.evaluate("window.__sameDocument") is None
+    expect(notice).to_be_hidden()
+
+    # Something typed: it stays, and the notice offers the reload.
+    page.wait_for_timeout(1500)
+    page.get_by_label("Notes").fill("Mine, not saved yet")
+    page.evaluate("window.__sameDocument = true")
+    _change_notes(other, server_url, invoices["draft"], "Changed again elsewhere")
+    expect(notice).to_be_visible(timeout=15000)
+    expect(notice.get_by_role("link", name="Reload to see what you can do now")).to_be_visible()
+    expect(page.get_by_label("Notes")).to_have_value("Mine, not saved yet")
+    assert page.evaluate("window.__sameDocument") is True
+    page.screenshot(path=shots / "edit-conflict-1366.png")
