@@ -43,7 +43,8 @@ import json
 import re
 from accounts.models import User
 from invoices import services
-from invoices.tests.factories import item, make_user
+from accounts.tests.factories import make_user
+from invoices.tests.factories import item
 owner = User.objects.get(username="olivia")
 bob = make_user(username="bob", approver=True, full_name="Bob Approver")
 lines = [item("Website redesign, phase one", quantity="12.5", unit_price="1234.56", tax_rate="20"),

@@ -9,10 +9,11 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.tests.factories import make_user
 from invoices import services
 from invoices.events import actor_name, build_message, event_summary
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatus
-from invoices.tests.factories import advance, make_invoice, make_user
+from invoices.tests.factories import advance, make_invoice
 from invoices.tests.pages_support import client_for, messages_of
 
 pytestmark = pytest.mark.django_db
