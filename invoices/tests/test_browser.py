@@ -226,6 +226,7 @@ def test_the_list_page_updates_a_row_in_place_when_an_approver_rejects_the_invoi
     approver = browser.new_context().new_page()
     log_in(approver, server_url, "alice", "/invoices/")
     approver.get_by_role("link", name="LIVE-1").click()
+    approver.wait_for_load_state()  # the dialog's script runs once the page has loaded
     approver.get_by_role("button", name="Reject…").click()
     approver.get_by_role("dialog").get_by_role("button", name="Reject invoice").click()
     expect(approver.get_by_text("A reason is required to reject an invoice.")).to_be_visible()
