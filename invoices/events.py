@@ -105,6 +105,12 @@ def event_text(event: Any, *, currency: str | None = None) -> str:
     return KIND_TEXT.get(event.kind, event.kind.replace("_", " ").capitalize())
 
 
+def actor_name(actor: Any) -> str:
+    """How a person is named on the pages and in live messages: their full name, else
+    their username (self-registered accounts may leave the name empty)."""
+    return (getattr(actor, "full_name", "") or "").strip() or actor.get_username()
+
+
 def event_summary(event: Any, *, currency: str | None = None) -> dict[str, Any]:
     """An event as sockets and the activity feed carry it; `currency` is its invoice's."""
     actor = event.actor
@@ -114,7 +120,9 @@ def event_summary(event: Any, *, currency: str | None = None) -> dict[str, Any]:
         "transition": event.transition or None,
         "from_status": event.from_status or None,
         "to_status": event.to_status or None,
-        "actor": {"id": actor.pk, "username": actor.get_username()} if actor is not None else None,
+        "actor": (
+            {"id": actor.pk, "username": actor.get_username(), "name": actor_name(actor)} if actor is not None else None
+        ),
         "reason": event.reason or None,
         "at": event.created_at.isoformat(),
         "text": event_text(event, currency=currency),

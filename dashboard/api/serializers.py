@@ -152,6 +152,7 @@ class TopCustomersSerializer(serializers.Serializer):
 class ActorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
+    name = serializers.CharField(help_text="The person's full name, else their username.")
 
 
 class ActivityEventSerializer(serializers.Serializer):

@@ -337,7 +337,7 @@ def test_recent_activity_is_the_users_latest_events_newest_first(owner: Any, oth
         (second.pk, "created", None),
     ]
     assert activity[0]["invoice"]["status"] == "pending_approval"
-    assert activity[0]["event"]["actor"] == {"id": owner.pk, "username": "olivia"}
+    assert activity[0]["event"]["actor"] == {"id": owner.pk, "username": "olivia", "name": "olivia"}
     assert activity[1]["invoice"]["customer_name"] == "Globex"
     assert activity[1]["invoice"]["total_amount"] == "100.00"
 

@@ -48,7 +48,7 @@ def test_staff_see_every_customer_with_its_owner(owner, approver):
     response = client_for(approver).get("/customers/")
 
     assertContains(response, "Initech")
-    assertContains(response, "<td>olivia</td>", html=True)
+    assertContains(response, '<td data-label="Owner">olivia</td>', html=True)
 
 
 def test_adding_a_customer(owner_client, owner):

@@ -2,7 +2,7 @@
 at once, the invoice form's defaults and its new-customer field, several states in the
 list's filter with its CSV export, the customers' balances and a deleted customer's page.
 
-Screenshots go to /tmp/shots-forms/ (looked at by hand, not compared)."""
+Screenshots go to artifacts/screenshots/ (looked at by hand, not compared)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from invoices.tests import test_browser
 from invoices.tests.browser_support import RequestLog, log_in, manage
@@ -25,7 +26,7 @@ app_server = test_browser.app_server
 server_url = test_browser.server_url
 browser = test_browser.browser
 
-SHOTS = Path("/tmp/shots-forms")  # noqa: S108 (screenshots to look at, not secrets)
+SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 pytestmark = [

@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from invoices import services
 from invoices.models import InvoiceEvent, InvoiceStatus, Payment
+from invoices.pdf import render_invoice_html
 from invoices.tests.factories import advance, item, make_invoice
 from invoices.tests.pages_support import client_for, messages_of
 
@@ -249,7 +250,7 @@ def test_a_payment_on_a_draft_is_refused_with_a_message(owner_client, owner):
 # --- print, PDF and search -----------------------------------------------------------------------
 
 
-def test_the_print_view_shows_the_invoice_document_in_the_site(owner_client, owner):
+def test_the_print_view_is_the_pdfs_document_with_a_toolbar_and_none_of_the_sites_styles(owner_client, owner):
     invoice = make_invoice(owner=owner, items=[item("Audit", unit_price="1234.50")])
 
     response = owner_client.get(f"/invoices/{invoice.pk}/print/")
@@ -259,7 +260,15 @@ def test_the_print_view_shows_the_invoice_document_in_the_site(owner_client, own
     assertContains(response, invoice.invoice_number)
     assertContains(response, "1,234.50")
     assertContains(response, ">Print this invoice</button>")
-    assertContains(response, "/static/css/pages.css")
+    assertContains(response, "/static/css/print-view.css")
+    # The site's stylesheets would restyle the document's tables; only the PDF's own styles apply.
+    assertNotContains(response, "/static/css/app.css")
+    assertNotContains(response, "/static/css/pages.css")
+    assertContains(response, '<nav class="print-toolbar"')
+    pdf_html = render_invoice_html(invoice)
+    document = re.search(r'<article class="invoice-doc".*</article>', response.content.decode(), re.S)
+    assert document is not None
+    assert document.group(0) == re.search(r'<article class="invoice-doc".*</article>', pdf_html, re.S).group(0)
 
 
 def test_the_pdf_is_downloaded_as_an_attachment(owner_client, owner):

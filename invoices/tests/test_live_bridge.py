@@ -76,7 +76,7 @@ async def test_every_message_type_reaches_the_owner_with_the_spec_shape(owner: A
             "transition": None,
             "from_status": None,
             "to_status": "draft",
-            "actor": {"id": owner.pk, "username": owner.username},
+            "actor": {"id": owner.pk, "username": owner.username, "name": owner.username},
             "reason": None,
             "at": event.created_at.isoformat(),
             "text": "Created",
@@ -106,7 +106,7 @@ async def test_every_message_type_reaches_the_owner_with_the_spec_shape(owner: A
         "transition": "approve",
         "from_status": "pending_approval",
         "to_status": "approved",
-        "actor": {"id": approver.pk, "username": approver.username},
+        "actor": {"id": approver.pk, "username": approver.username, "name": approver.username},
         "reason": None,
         "at": None,
         "text": "Approved",
@@ -233,7 +233,7 @@ async def test_an_approval_in_the_admin_reaches_the_owners_and_the_invoices_sock
             invoice.pk,
             "approved",
         )
-        assert message["event"]["actor"] == {"id": approver.pk, "username": approver.username}
+        assert message["event"]["actor"] == {"id": approver.pk, "username": "alice", "name": "alice"}
         await socket.disconnect()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from core.errors import NotFound
 from invoices import selectors
@@ -24,6 +25,50 @@ TRANSITION_LABELS: dict[str, tuple[str, str]] = {
     "send": ("Send to customer", "sent to the customer"),
     "cancel": ("Cancel invoice", "cancelled"),
 }
+
+DELETE_LABEL = "Delete invoice"
+# How a refused confirmation says what could not happen: "cannot be cancelled now".
+CONFIRMED_WORDS = {"cancel": "cancelled", "reject": "rejected", "delete": "deleted"}
+
+# What a destructive action asks before it runs, in its dialog and on its confirmation page
+# (the page is what a browser without JavaScript gets). `{number}` is the invoice number.
+CONFIRMATIONS: dict[str, dict[str, str]] = {
+    "cancel": {
+        "title": "Cancel invoice {number}?",
+        "body": "A cancelled invoice can no longer be sent or paid. This cannot be undone.",
+        "confirm_label": "Cancel invoice",
+        "keep_label": "Keep the invoice",
+    },
+    "reject": {
+        "title": "Reject invoice {number}?",
+        "body": "The owner sees your reason, and can revise the invoice and submit it again.",
+        "confirm_label": "Reject invoice",
+        "keep_label": "Keep it pending",
+    },
+    "delete": {
+        "title": "Delete invoice {number}?",
+        "body": "It disappears from the lists and cannot be restored; its history is kept for the record.",
+        "confirm_label": "Delete invoice",
+        "keep_label": "Keep the invoice",
+    },
+}
+
+
+def confirmation(invoice: Invoice, name: str) -> dict[str, str]:
+    """The wording and target of one destructive action's confirmation."""
+    texts = CONFIRMATIONS[name]
+    url = (
+        reverse("invoices:delete", args=[invoice.pk])
+        if name == "delete"
+        else reverse("invoices:transition", args=[invoice.pk, name])
+    )
+    return {
+        **texts,
+        "name": name,
+        "title": texts["title"].format(number=invoice.invoice_number),
+        "url": url,
+        "page_url": reverse("invoices:confirm", args=[invoice.pk, name]),
+    }
 
 
 def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:

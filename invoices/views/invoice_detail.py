@@ -16,52 +16,94 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError, InvalidInput, NotFound
 from invoices import selectors, services
 from invoices.actions import IssueCreditNote
-from invoices.events import event_text
+from invoices.events import actor_name, event_text
 from invoices.forms import CreditNoteForm, PaymentForm, RejectForm
-from invoices.models import Invoice
+from invoices.models import DELETABLE_STATES, Invoice
 from invoices.money import format_money
-from invoices.views.common import TRANSITION_LABELS, invoice_or_404
+from invoices.views.common import (
+    CONFIRMATIONS,
+    CONFIRMED_WORDS,
+    DELETE_LABEL,
+    TRANSITION_LABELS,
+    confirmation,
+    invoice_or_404,
+)
+
+DETAIL_TEMPLATE = "invoices/invoice_detail.html"
+BLOCKS_TEMPLATE = "invoices/partials/detail_blocks.html"
+CONFIRM_TEMPLATE = "invoices/invoice_confirm.html"
 
 
-def _render_detail(
+def _actions(invoice: Invoice, transitions: list[str]) -> list[dict[str, Any]]:
+    """The buttons of the Actions card, in the order the state machine offers them; the
+    destructive ones carry the confirmation they ask for. Deleting is offered in the
+    states the delete service accepts (it still decides)."""
+    names = [name for name in transitions if name in TRANSITION_LABELS]
+    actions = [
+        {
+            "name": name,
+            "label": TRANSITION_LABELS[name][0],
+            "confirm": confirmation(invoice, name) if name in CONFIRMATIONS else None,
+        }
+        for name in names
+    ]
+    if invoice.status in DELETABLE_STATES:
+        actions.append({"name": "delete", "label": DELETE_LABEL, "confirm": confirmation(invoice, "delete")})
+    return actions
+
+
+def detail_context(
     request: HttpRequest,
     invoice: Invoice,
     *,
     reject_form: RejectForm | None = None,
     payment_form: PaymentForm | None = None,
     credit_form: CreditNoteForm | None = None,
-    status: int = 200,
     **section_forms: Any,
-) -> HttpResponse:
-    """`section_forms` go to the sections other apps add (`attachment_form` to the files
+) -> dict[str, Any]:
+    """What the invoice page and each of its blocks show; the full page and the live
+    refresh of its blocks (`invoice_detail_blocks`) render from this one dictionary.
+    `section_forms` go to the sections other apps add (`attachment_form` to the files
     app's attachments card), so their views can show a refused form in its place."""
     transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
     balance = invoice.outstanding
-    return render(
-        request,
-        "invoices/invoice_detail.html",
-        {
-            "invoice": invoice,
-            "balance_due": balance,
-            "items": invoice.items.all(),
-            "events": [
-                {"event": event, "description": event_text(event, currency=invoice.currency)}
-                for event in selectors.invoice_event_list(invoice=invoice)
-            ],
-            "payments": selectors.payment_list(invoice=invoice),
-            "buttons": [(name, TRANSITION_LABELS[name][0]) for name in transitions if name in TRANSITION_LABELS],
-            "can_reject": "reject" in transitions,
-            "can_pay": "pay" in transitions,
-            "reject_form": reject_form or RejectForm(),
-            "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
-            "credit_notes": selectors.credit_note_list(user=request.user, invoice=invoice),
-            "refund_owed": invoice.refund_owed,
-            "can_credit": IssueCreditNote(invoice=invoice, actor=request.user).is_allowed(),
-            "credit_form": credit_form or CreditNoteForm(),
-            **_sections_context(request, invoice, section_forms),
-        },
-        status=status,
-    )
+    return {
+        "invoice": invoice,
+        "balance_due": balance,
+        "items": invoice.items.all(),
+        "events": [
+            {
+                "event": event,
+                "description": event_text(event, currency=invoice.currency),
+                "actor_name": actor_name(event.actor) if event.actor is not None else "",
+            }
+            for event in selectors.invoice_event_list(invoice=invoice)
+        ],
+        "owner_name": actor_name(invoice.owner),
+        "approver_name": actor_name(invoice.approved_by) if invoice.approved_by is not None else "",
+        "payments": selectors.payment_list(invoice=invoice),
+        "buttons": [(name, TRANSITION_LABELS[name][0]) for name in transitions if name in TRANSITION_LABELS],
+        "actions": _actions(invoice, transitions),
+        "can_reject": "reject" in transitions,
+        "can_pay": "pay" in transitions,
+        "reject_form": reject_form or RejectForm(),
+        "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
+        "credit_notes": selectors.credit_note_list(user=request.user, invoice=invoice),
+        "refund_owed": invoice.refund_owed,
+        "can_credit": IssueCreditNote(invoice=invoice, actor=request.user).is_allowed(),
+        "credit_form": credit_form or CreditNoteForm(),
+        **_sections_context(request, invoice, section_forms),
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    invoice: Invoice,
+    *,
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    return render(request, DETAIL_TEMPLATE, detail_context(request, invoice, **forms), status=status)
 
 
 def _sections_context(request: HttpRequest, invoice: Invoice, section_forms: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +127,62 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def invoice_detail_blocks(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """Every block of the invoice page, marked for htmx out-of-band swaps: what the page
+    fetches when its socket hears of a change, so the buttons, totals, payments, credit
+    notes and history show what is true now without a reload."""
+    invoice = invoice_or_404(request, invoice_id)
+    return render(request, BLOCKS_TEMPLATE, {**detail_context(request, invoice), "oob": True})
+
+
+def _render_confirm(
+    request: HttpRequest, invoice: Invoice, name: str, *, reject_form: RejectForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        CONFIRM_TEMPLATE,
+        {"invoice": invoice, "confirm": confirmation(invoice, name), "reject_form": reject_form or RejectForm()},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def invoice_confirm(request: HttpRequest, invoice_id: int, name: str) -> HttpResponse:
+    """The question a destructive action asks, as a page: what a browser without
+    JavaScript opens instead of the dialog. An action the invoice no longer offers goes
+    back to the invoice with the reason, rather than asking about something impossible."""
+    invoice = invoice_or_404(request, invoice_id)
+    if name not in CONFIRMATIONS:
+        raise Http404("No such action.")
+    transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
+    if name not in [action["name"] for action in _actions(invoice, transitions)]:
+        state = invoice.get_status_display().lower()
+        messages.error(
+            request, f"Invoice {invoice.invoice_number} cannot be {CONFIRMED_WORDS[name]} now; it is {state}."
+        )
+        return redirect("invoices:detail", invoice_id=invoice.pk)
+    return _render_confirm(request, invoice, name)
+
+
+@login_required
+@require_POST
+def invoice_delete(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """Delete (softly) through the delete service, then back to the list with a message."""
+    invoice = invoice_or_404(request, invoice_id)
+    try:
+        services.invoice_delete(invoice_id=invoice.pk, actor=request.user)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("invoices:detail", invoice_id=invoice.pk)
+    messages.success(request, f"Invoice {invoice.invoice_number} deleted.")
+    return redirect("invoices:list")
+
+
+@login_required
 @require_POST
 def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> HttpResponse:
     """Run one transition through the service; its refusal becomes a message (or, for a
@@ -101,7 +199,7 @@ def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> Http
     except InvalidInput as exc:
         if name == "reject" and exc.errors and "reason" in exc.errors:
             reject_form.add_service_errors(exc)
-            return _render_detail(request, invoice, reject_form=reject_form, status=400)
+            return _render_confirm(request, invoice, "reject", reject_form=reject_form, status=400)
         messages.error(request, exc.detail)
     except DomainError as exc:
         messages.error(request, exc.detail)

@@ -369,18 +369,20 @@
     if (!area || !data) { return; }
     var nodes = data.currencies.map(function (group) {
       var wrap = element("div", { "class": "table-wrap" });
-      var grid = wrap.appendChild(element("table", { "class": "compact-table", "data-currency": group.currency }));
+      // Stacked into cards on phones (css/stacked-tables.css): each value carries its heading.
+      var grid = wrap.appendChild(element("table", { "class": "compact-table stacked-table", "data-currency": group.currency }));
       grid.appendChild(element("caption", {}, group.currency));
       var head = grid.appendChild(element("thead")).appendChild(element("tr"));
-      ["Customer", "Balance", "Overdue", "Invoices"].forEach(function (heading, index) {
+      var headings = ["Customer", "Balance", "Overdue", "Invoices"];
+      headings.forEach(function (heading, index) {
         head.appendChild(element("th", { scope: "col", "class": index ? "num" : "" }, heading));
       });
       var body = grid.appendChild(element("tbody"));
       group.customers.forEach(function (row) {
         var line = body.appendChild(element("tr"));
         line.appendChild(element("th", { scope: "row" })).appendChild(link(pattern, row.customer.id, row.customer.name));
-        [money(row.balance), money(row.overdue_balance), String(row.invoice_count)].forEach(function (cell) {
-          line.appendChild(element("td", { "class": "num" }, cell));
+        [money(row.balance), money(row.overdue_balance), String(row.invoice_count)].forEach(function (cell, index) {
+          line.appendChild(element("td", { "class": "num", "data-label": headings[index + 1] }, cell));
         });
       });
       return wrap;
@@ -411,7 +413,7 @@
       var meta = item.appendChild(element("span", { "class": "activity__meta" }));
       meta.appendChild(document.createTextNode(row.invoice.customer_name + " · "));
       meta.appendChild(element("time", { datetime: row.event.at }, String(row.event.at).replace("T", " ").slice(0, 16)));
-      if (row.event.actor) { meta.appendChild(document.createTextNode(" · by " + row.event.actor.username)); }
+      if (row.event.actor) { meta.appendChild(document.createTextNode(" · by " + (row.event.actor.name || row.event.actor.username))); }
     });
     area.replaceChildren(list);
   }

@@ -5,7 +5,11 @@
 // Origin. Each message is {type, invoice, event} (SPEC section 6). The page is updated
 // in place: status badges, totals and balances of the invoice's row or page, the
 // timeline on the detail page, and a short toast says what changed and who did it.
-// Everything from the server is written with textContent, never as HTML.
+// Everything from the message is written with textContent, never as HTML.
+//
+// On the detail page the message then fires "invoice-changed" on document: htmx fetches
+// the page's blocks as the server renders them now (buttons, totals, payments, credit
+// notes, history) and swaps them in (templates/invoices/partials/detail_blocks.html).
 //
 // The socket pings every 25 seconds and reconnects with exponential backoff (1 s,
 // doubling, at most 30 s, with jitter) unless the server refused us for good (4401 not
@@ -97,6 +101,11 @@
     });
   }
 
+  // The actor as the pages name people: full name, else username (events.py actor_name).
+  function actorName(actor) {
+    return actor.name || actor.username;
+  }
+
   // The server words every event (invoices/events.py `event_text`): the timeline row
   // appended here reads exactly like the one the page rendered.
   function describe(event) {
@@ -117,7 +126,7 @@
     time.setAttribute("datetime", event.at);
     time.textContent = String(event.at).replace("T", " ").slice(0, 16);
     meta.appendChild(time);
-    if (event.actor) { meta.appendChild(document.createTextNode(" · by " + event.actor.username)); }
+    if (event.actor) { meta.appendChild(document.createTextNode(" · by " + actorName(event.actor))); }
     item.appendChild(what);
     item.appendChild(meta);
     if (event.reason) {
@@ -152,7 +161,7 @@
     var what = message.type === "invoice.status_changed"
       ? statusLabel(event.to_status || message.invoice.status).toLowerCase()
       : (TOAST_TEXT[message.type] || "changed");
-    var who = event.actor ? " by " + event.actor.username : "";
+    var who = event.actor ? " by " + actorName(event.actor) : "";
     return message.invoice.invoice_number + ": " + what + who;
   }
 
@@ -161,11 +170,12 @@
       return;
     }
     updateInvoice(message.invoice, message.type);
-    if (page === "detail") {
+    if (page === "detail" && String(message.invoice.id) === root.getAttribute("data-invoice-id")) {
       appendToTimeline(message.event);
-      if (message.type === "invoice.status_changed" || message.type === "invoice.updated"
-          || message.type === "invoice.payment_recorded" || message.type === "invoice.credited") {
-        reveal("changed");
+      if (message.type === "invoice.deleted") {
+        reveal("deleted");
+      } else {
+        document.dispatchEvent(new CustomEvent("invoice-changed", { detail: message }));
       }
     }
     toast(toastText(message));
