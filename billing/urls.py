@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from billing import health
+from billing import api_docs, health
 from billing.api_root import api_root
 
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", _docs_csp(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("api/redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
+    path("api/redoc/redoc.standalone.js", api_docs.redoc_bundle, name="redoc-bundle"),
+    path("favicon.ico", api_docs.favicon, name="favicon"),
     path("api/v1/", api_root, name="api-root"),
     path("api/v1/auth/", include("accounts.api.urls")),
     path("api/v1/dashboard/", include("dashboard.api.urls")),
