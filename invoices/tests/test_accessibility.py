@@ -265,14 +265,19 @@ def test_the_error_pages_have_no_serious_accessibility_violations(
     assert [response.status_code for response in rendered.values()] == [403, 404, 503]
     page = browser.new_context(viewport=DESKTOP).new_page()
     for path, response in rendered.items():
-        page.route(
-            f"{server_url}{path}",
-            lambda route, response=response: route.fulfill(
-                status=response.status_code, body=response.content, content_type="text/html; charset=utf-8"
-            ),
-        )
+        page.route(f"{server_url}{path}", fulfil_with(response))
     found = check_pages(page, server_url, list(rendered), who="error", shots=screenshots)
     assert found == {}, describe(found)
+
+
+def fulfil_with(response: Any) -> Any:
+    """A Playwright route handler answering with a response Django rendered here."""
+
+    def handle(route: Any) -> None:
+        body = response.content
+        route.fulfill(status=response.status_code, body=body, content_type="text/html; charset=utf-8")
+
+    return handle
 
 
 def test_every_status_badge_has_enough_contrast(server_url: str, browser: Any, ids: dict[str, Any]) -> None:
