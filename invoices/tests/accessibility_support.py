@@ -60,21 +60,49 @@ def describe(found: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-def focus_outline(page: Any) -> dict[str, Any]:
-    """What the focused element looks like: its tag, accessible text and computed outline."""
+FOCUS_COLOR = "rgb(204, 102, 0)"  # --color-focus in static/css/app.css
+
+
+def focused(page: Any) -> dict[str, Any]:
+    """The focused element: its name as a person hears it (label, aria-label or text), where it
+    sits in the document, and its computed focus outline."""
     return page.evaluate(
         """() => {
             const element = document.activeElement;
             const style = getComputedStyle(element);
+            const label = element.labels && element.labels.length ? element.labels[0].innerText : '';
             return {
                 tag: element.tagName.toLowerCase(),
-                text: (element.getAttribute('aria-label') || element.innerText || element.value || '').trim(),
-                id: element.id,
-                name: element.getAttribute('name') || '',
-                outlineStyle: style.outlineStyle,
-                outlineWidth: parseFloat(style.outlineWidth),
-                outlineColor: style.outlineColor,
+                name: (element.getAttribute('aria-label') || label || element.innerText || element.value || '').trim().replace(/:$/, ''),
+                position: Array.prototype.indexOf.call(document.querySelectorAll('*'), element),
+                tabindex: element.getAttribute('tabindex'),
+                outline: [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor],
                 focusVisible: element.matches(':focus-visible'),
             };
         }"""
     )
+
+
+def assert_visible_focus(where: dict[str, Any]) -> None:
+    """The ring as drawn (the computed outline). Not `:focus-visible` itself: Chromium reports
+    it false while Tab walks the day, month and year inside one date input, ring and all."""
+    style, width, color = where["outline"]
+    assert (style, color) == ("solid", FOCUS_COLOR) and width >= 3, f"{where['name']!r} has outline {where['outline']}"
+
+
+def tab_to(page: Any, name: str, *, limit: int = 60) -> list[dict[str, Any]]:
+    """Press Tab until the element named `name` has focus. Every stop on the way must show
+    the focus ring, and the stops must follow the document's order (no tabindex jumps)."""
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        where = focused(page)
+        # `>=`: Tab walks through the day, month and year of one date input.
+        if stops and where["tag"] != "body":
+            assert where["position"] >= stops[-1]["position"], f"Tab went back from {stops[-1]['name']!r} to {where}"
+        if where["tag"] != "body":
+            assert_visible_focus(where)
+        stops.append(where)
+        if where["name"] == name:
+            return stops
+    raise AssertionError(f"{name!r} not reached in {limit} presses of Tab: {[stop['name'] for stop in stops]}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory, override_settings
 
-from invoices.tests.accessibility_support import axe_run, blocking_violations, describe
+from invoices.tests.accessibility_support import axe_run, blocking_violations, describe, focused, tab_to
 from invoices.tests.browser_support import LiveServer, RequestLog, base_env, log_in, manage, postgres_url
 from invoices.tests.factories import PASSWORD
 
@@ -294,3 +295,78 @@ def test_every_status_badge_has_enough_contrast(server_url: str, browser: Any, i
     assert result["violations"] == []
     checked = sum(len(rule["nodes"]) for rule in result["passes"])
     assert checked == badges.count()
+
+
+def log_in_with_the_keyboard(page: Any, base_url: str, username: str, next_path: str) -> None:
+    page.goto(f"{base_url}/accounts/login/?next={next_path}")
+    assert focused(page)["name"] == "Username or e-mail", "the login form should start in its first field"
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "Password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}{next_path}")
+
+
+def press(page: Any, name: str, key: str = "Enter") -> None:
+    """From the top of a freshly loaded page, Tab to the control named `name` and press `key`."""
+    tab_to(page, name)
+    page.keyboard.press(key)
+
+
+def test_an_invoice_is_written_submitted_approved_and_sent_with_the_keyboard_alone(
+    server_url: str, browser: Any, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    owner = browser.new_context(viewport=DESKTOP).new_page()
+    log_in_with_the_keyboard(owner, server_url, "demo", "/invoices/new/")
+
+    owner.keyboard.press("Tab")
+    assert focused(owner)["name"] == "Skip to main content"
+    owner.keyboard.press("Enter")
+    assert focused(owner)["tag"] == "main", "the skip link should move the focus to the main content"
+    tab_to(owner, "Customer")
+    owner.keyboard.type("Initech")
+    expect(owner.locator("#id_customer option:checked")).to_have_text("Initech")
+    tab_to(owner, "Line 1 description")
+    owner.keyboard.type("Design work")
+    for name, value in (("Line 1 quantity", "3"), ("Line 1 unit price", "120")):
+        owner.keyboard.press("Tab")
+        assert focused(owner)["name"] == name
+        owner.keyboard.press("Control+A")
+        owner.keyboard.type(value)
+    tab_to(owner, "Add line")
+    owner.screenshot(path=screenshots / "keyboard-add-line-focused.png")
+    owner.keyboard.press("Enter")
+    assert focused(owner)["name"] == "Line 2 description", "a new line should take the focus"
+    owner.keyboard.type("Hosting")
+    for name, value in (("Line 2 quantity", "1"), ("Line 2 unit price", "30")):
+        owner.keyboard.press("Tab")
+        assert focused(owner)["name"] == name
+        owner.keyboard.press("Control+A")
+        owner.keyboard.type(value)
+    expect(owner.locator("[data-total]")).to_have_text("390.00")
+    tab_to(owner, "Save draft")
+    owner.keyboard.press("Enter")
+    # The skip link's #main stays on the address through the redirect, as browsers do.
+    owner.wait_for_url(re.compile(r"/invoices/\d+/(#main)?$"))
+    detail = owner.url.removeprefix(server_url).removesuffix("#main")
+    expect(owner.locator("h1 .badge")).to_have_text("Draft")
+    expect(owner.get_by_text("Initech").first).to_be_visible()
+    expect(owner.locator(".totals-table tr.total td")).to_have_text("390.00")
+
+    press(owner, "Submit for approval")
+    expect(owner.locator("h1 .badge")).to_have_text("Pending approval")
+
+    approver = browser.new_context(viewport=PHONE).new_page()
+    log_in_with_the_keyboard(approver, server_url, "approver", detail)
+    tab_to(approver, "Approve")
+    approver.screenshot(path=screenshots / "keyboard-approve-focused-phone.png")
+    approver.keyboard.press("Enter")
+    expect(approver.locator("h1 .badge")).to_have_text("Approved")
+
+    owner.goto(f"{server_url}{detail}")
+    press(owner, "Send to customer")
+    expect(owner.locator("h1 .badge")).to_have_text("Sent")
+    owner.screenshot(path=screenshots / "keyboard-sent.png", full_page=True)
