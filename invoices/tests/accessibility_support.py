@@ -73,7 +73,8 @@ def focused(page: Any) -> dict[str, Any]:
             const label = element.labels && element.labels.length ? element.labels[0].innerText : '';
             return {
                 tag: element.tagName.toLowerCase(),
-                name: (element.getAttribute('aria-label') || label || element.innerText || element.value || '').trim().replace(/:$/, ''),
+                name: (element.getAttribute('aria-label') || label || element.innerText || element.value || '')
+                    .trim().replace(/:$/, ''),
                 position: Array.prototype.indexOf.call(document.querySelectorAll('*'), element),
                 tabindex: element.getAttribute('tabindex'),
                 outline: [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor],

@@ -188,12 +188,19 @@ def slug(path: str) -> str:
     return path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
 
 
-def check_pages(page: Any, base_url: str, paths: list[str], *, who: str, shots: Path | None) -> dict[str, list]:
-    """Open each path, let its scripts settle, and run axe; returns the violations by page."""
+def check_pages(
+    page: Any, base_url: str, paths: list[str], *, who: str, shots: Path | None, status: int | None = None
+) -> dict[str, list]:
+    """Open each path, let its scripts settle, and run axe; returns the violations by page.
+    Each page must answer `status`, or any status below 500 when none is given."""
     found: dict[str, list] = {}
     for path in paths:
         response = page.goto(f"{base_url}{path}")
-        assert response is not None and response.status < 500, f"{who} {path}: {response and response.status}"
+        assert response is not None, f"{who} {path}: no response"
+        if status is None:
+            assert response.status < 500, f"{who} {path}: {response.status}"
+        else:
+            assert response.status == status, f"{who} {path}: {response.status}"
         page.wait_for_load_state("load")
         if path.startswith("/api/redoc/"):
             page.locator(".api-content").first.wait_for()
@@ -267,7 +274,9 @@ def test_the_error_pages_have_no_serious_accessibility_violations(
     page = browser.new_context(viewport=DESKTOP).new_page()
     for path, response in rendered.items():
         page.route(f"{server_url}{path}", fulfil_with(response))
-    found = check_pages(page, server_url, list(rendered), who="error", shots=screenshots)
+    found = {}
+    for path, response in rendered.items():
+        found |= check_pages(page, server_url, [path], who="error", shots=screenshots, status=response.status_code)
     assert found == {}, describe(found)
 
 
@@ -295,6 +304,31 @@ def test_every_status_badge_has_enough_contrast(server_url: str, browser: Any, i
     assert result["violations"] == []
     checked = sum(len(rule["nodes"]) for rule in result["passes"])
     assert checked == badges.count()
+
+
+def test_the_invoice_changelist_shows_every_column_at_1366_px(server_url: str, browser: Any, screenshots: Path) -> None:
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, server_url, "admin", "/admin/invoices/invoice/")
+
+    fit = page.evaluate(
+        """() => {
+            const results = document.querySelector('#changelist .results');
+            const table = document.querySelector('#result_list');
+            return {
+                tableWidth: table.scrollWidth,
+                room: results.clientWidth,
+                right: Math.max(...[...table.querySelectorAll('th, td')].map(c => c.getBoundingClientRect().right)),
+                viewport: window.innerWidth,
+                headers: [...table.querySelectorAll('thead th')].map(th => th.innerText.trim()).filter(Boolean),
+            };
+        }"""
+    )
+    page.screenshot(path=screenshots / "admin-invoice-changelist-1366.png")
+
+    assert fit["headers"] == ["INVOICE NUMBER", "STATUS", "CUSTOMER NAME", "OWNER", "TOTAL", "BALANCE DUE", "DUE"]
+    assert fit["tableWidth"] <= fit["room"], fit
+    assert fit["right"] <= fit["viewport"], fit
+    assert page.locator("#result_list tbody tr").count() == 9
 
 
 def log_in_with_the_keyboard(page: Any, base_url: str, username: str, next_path: str) -> None:
