@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from billing.errors import DomainError
+from core.errors import DomainError
 from files import services
 from files.models import ProcessingBatch, ProcessingTask, StoredFile
 

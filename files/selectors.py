@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from billing.errors import Forbidden, InvalidInput, NotFound
+from core.errors import Forbidden, InvalidInput, NotFound
 from files.models import FINISHED_STATUSES, ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
 
 __all__ = [

@@ -24,7 +24,7 @@ from accounts.api.serializers import (
     TokenPairSerializer,
 )
 from accounts.throttles import LOGIN_THROTTLES, AuthAnonThrottle
-from billing.parsers import BoundedJSONParser
+from core.parsers import BoundedJSONParser
 
 TAGS = ["auth"]
 DETAIL = OpenApiResponse(DetailSerializer)

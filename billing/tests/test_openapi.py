@@ -13,8 +13,8 @@ from django.contrib.staticfiles import finders
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-from billing.api_docs import REDOC_CDN_LOGO
-from billing.openapi import resource_tag
+from core.api_docs import REDOC_CDN_LOGO
+from core.openapi import resource_tag
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DOC_PAGES = ["/api/docs/", "/api/redoc/"]

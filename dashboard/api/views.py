@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.negotiation import IgnoreAcceptNegotiation
 from dashboard import selectors
 from dashboard.api.serializers import (
     ActivityListSerializer,
@@ -27,7 +28,6 @@ from dashboard.api.serializers import (
     TopCustomersQuerySerializer,
     TopCustomersSerializer,
 )
-from invoices.api.export import IgnoreAcceptNegotiation
 from invoices.models import InvoiceStatus
 
 TAGS = ["dashboard"]

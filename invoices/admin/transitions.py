@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from billing.errors import DomainError
+from core.errors import DomainError
 from invoices import selectors, services
 from invoices.admin.display import describe_error
 from invoices.models import Invoice

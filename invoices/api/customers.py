@@ -13,7 +13,7 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from invoices import selectors, services
 from invoices.api.schema import BAD_REQUEST, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import CustomerSerializer, ErrorSerializer

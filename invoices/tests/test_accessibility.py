@@ -269,8 +269,8 @@ def test_the_pages_and_the_back_office_of_staff_have_no_serious_accessibility_vi
 def test_the_error_pages_have_no_serious_accessibility_violations(
     server_url: str, browser: Any, screenshots: Path
 ) -> None:
-    from billing.error_views import page_not_found, permission_denied
-    from billing.unavailable import unavailable_response
+    from core.error_views import page_not_found, permission_denied
+    from core.unavailable import unavailable_response
 
     factory = RequestFactory()
     rendered = {

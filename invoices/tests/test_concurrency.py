@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from billing.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError
 from invoices import services
 from invoices.models import Invoice, InvoiceEvent, Payment
 from invoices.tests.factories import advance, item, make_invoice

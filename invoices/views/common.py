@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from billing.errors import NotFound
+from core.errors import NotFound
 from invoices import selectors
 from invoices.models import Customer, Invoice
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from billing.errors import Conflict, DomainError, InvalidInput, NotFound, PreconditionFailed
+from core.errors import Conflict, DomainError, InvalidInput, NotFound, PreconditionFailed
 from invoices import selectors, services
 from invoices.forms import (
     ITEMS_PREFIX,
