@@ -136,8 +136,8 @@ def screenshots() -> Path:
 
 def off_site(requests: RequestLog) -> list[str]:
     """What the pages fetched from elsewhere; Chromium's own PDF viewer (the review form shows
-    the document in a frame) is part of the browser, not a request."""
-    return [url for url in requests.off_site() if not url.startswith("chrome-extension://")]
+    the document in a frame) and its chrome:// resources are part of the browser, not requests."""
+    return [url for url in requests.off_site() if not url.startswith(("chrome-extension://", "chrome://"))]
 
 
 def public_pages() -> list[str]:
