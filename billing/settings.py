@@ -24,12 +24,17 @@ env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file, overwrite=False)
 
-DEBUG: bool = env.bool("DEBUG", default=True)
+# Off unless turned on: a deploy that forgets DEBUG gets the production behaviour (and must
+# set SECRET_KEY). `make run`, `make stack` and the test settings turn it on explicitly.
+DEBUG: bool = env.bool("DEBUG", default=False)
 
 INSECURE_DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 (a sentinel, refused below)
 SECRET_KEY: str = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
+        "(DEBUG is off unless set; use DEBUG=true for development)."
+    )
 
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "files",
     "dashboard",
     "outbox",
+    "demo",  # seed_demo: above the domain apps, imported by none
 ]
 
 MIDDLEWARE = [
@@ -181,7 +187,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# Eager tasks still take a producer from the broker's connection pool (Celery's
+# apply_async), which logs "No hostname was supplied" for a bare `memory://`: name one.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 # Without a broker, tasks run in-process; with one, a worker runs them.
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -223,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
 OUTBOX_HANDLERS: dict[str, str] = {
     "invoice.sent_email": "invoices.notifications.invoice_sent_email_deliver",
 }
+# After the commit that wrote a message: hand it to a Celery worker (the sweep covers failures).
+OUTBOX_RELAY: str = "outbox.relay.relay_message"
 OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_RETRY_BASE_SECONDS: float = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 OUTBOX_RETRY_MAX_SECONDS: float = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
@@ -277,6 +287,8 @@ UPLOAD_BLOB_ALLOWED_HOSTS: list[str] = env.list("UPLOAD_BLOB_ALLOWED_HOSTS", def
 UPLOAD_BLOB_TIMEOUT_SECONDS: float = env.float("UPLOAD_BLOB_TIMEOUT_SECONDS", default=10.0)
 # The Celery queue uploaded documents are read on (OCR is heavy: it can get workers of its own).
 DOCUMENT_PROCESSING_QUEUE: str = env.str("DOCUMENT_PROCESSING_QUEUE", default="celery")
+# Who hears of committed file changes (see files/events.py): the pipeline's task queue.
+FILE_EVENT_SUBSCRIBERS: list[str] = ["files.tasks.documents_queued_enqueue"]
 # Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
 # hostile file from exhausting a worker.
 DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
@@ -318,13 +330,20 @@ WHITENOISE_USE_FINDERS = DEBUG
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    # Django's console backend, with one line per attachment instead of its base64.
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="core.mail.ConsoleEmailBackend")
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Billing <billing@localhost>")
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- Domain events: who hears about committed invoice changes (see invoices/events.py) ---
+# --- Domain events: who hears about invoice changes (see invoices/events.py) -----------
+# Inside the change's transaction: what they write commits or rolls back with the change.
+INVOICE_EVENT_TRANSACTION_SUBSCRIBERS: list[str] = ["invoices.notifications.invoice_sent_email_enqueue"]
+# After the commit: live updates.
 INVOICE_EVENT_SUBSCRIBERS: list[str] = ["invoices.live.publish_invoice_message"]
+
+# --- Pages: the parts of the invoice page that apps above invoices contribute -----------
+INVOICE_PAGE_SECTIONS: list[str] = ["files.views.invoice_attachments_section"]
 
 # --- Money ----------------------------------------------------------------------------
 DEFAULT_CURRENCY: str = env.str("DEFAULT_CURRENCY", default="USD")
@@ -356,6 +375,7 @@ REST_FRAMEWORK = {
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="20/min"),
         "login_username": env.str("THROTTLE_LOGIN_USERNAME", default="5/min"),
         "auth_anon": env.str("THROTTLE_AUTH_ANON", default="30/min"),
+        "verification_resend": env.str("THROTTLE_VERIFICATION_RESEND", default="3/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
     # How many proxies sit in front of the app; throttles trust X-Forwarded-For only that far.
@@ -385,7 +405,7 @@ SPECTACULAR_SETTINGS = {
     # Deep links put an <a> inside each operation's toggle button: a control in a control,
     # which screen readers cannot name or reach.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    "REDOC_DIST": "SIDECAR",  # served through core.api_docs.redoc_bundle (its logo made local)
+    "REDOC_DIST": "SIDECAR",  # served through core.docs_assets.redoc_bundle (its logo made local)
     "COMPONENT_SPLIT_REQUEST": True,
     # Operations are grouped by resource; core.openapi.ResourceTaggedAutoSchema names each
     # one's group from its path, and this list gives the groups their order and descriptions.
@@ -468,13 +488,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "core.logging.RedactSecretsFilter"}},
+    "filters": {
+        "redact": {"()": "core.logging.RedactSecretsFilter"},
+        "client_error_without_traceback": {"()": "core.logging.ClientErrorWithoutTracebackFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own DEBUG console handler printed each warning a second time, unredacted:
+        # everything under `django` goes through the root's redacting handler only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # "Not Found: /path" and "Forbidden: /path", a line each, without a traceback.
+        "django.request": {"filters": ["client_error_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

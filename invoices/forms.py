@@ -8,8 +8,8 @@ back on the field that caused them with `add_service_errors`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import formset_factory
 
+from core.currencies import ISO_4217_CODES
 from core.errors import InvalidInput
-from invoices.currencies import ISO_4217_CODES
 from invoices.models import Customer, Invoice, InvoiceStatus, PaymentMethod
 from invoices.money import format_quantity, format_unit_price
 
@@ -47,7 +47,7 @@ class ServiceErrorsMixin:
             form.add_error(None, error.detail)
             return
         for key, messages in error.errors.items():
-            if key in self.ignored_service_keys or key in exclude:
+            if key in self.ignored_service_keys or any(key == name or key.startswith(f"{name}[") for name in exclude):
                 continue
             name = self.service_fields.get(key, key)
             form.add_error(name if name in form.fields else None, _flatten(messages))
@@ -63,8 +63,20 @@ def _decimal_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in sorted(ISO_4217_CODES)]
+COMMON_CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def currency_choices(default: str | None = None) -> list[tuple[str, Any]]:
+    """The currency select: the owner's default first, then USD, EUR and GBP, then every
+    other ISO 4217 code alphabetically, in two labelled groups and with no code twice."""
+    first = (default or settings.DEFAULT_CURRENCY).upper()
+    common = [first, *(code for code in COMMON_CURRENCIES if code != first)]
+    common = [code for code in common if code in ISO_4217_CODES]
+    others = sorted(ISO_4217_CODES.difference(common))
+    return [
+        ("Common", [(code, code) for code in common]),
+        ("All currencies", [(code, code) for code in others]),
+    ]
 
 
 # --- customers -----------------------------------------------------------------------------
@@ -126,7 +138,8 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text="Leave empty for a number like INV-202501-7KQ2ZD.",
     )
-    currency = forms.ChoiceField(choices=currency_choices)
+    # Chosen from the list, checked by the service: an unknown code gets its message.
+    currency = forms.CharField(widget=forms.Select(choices=currency_choices()))
     issue_date = forms.DateField(label="Issue date", required=False, widget=_date_input())
     due_date = forms.DateField(
         label="Due date", required=False, widget=_date_input(), help_text="Leave empty for 30 days after issue."
@@ -135,10 +148,14 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
     # The total the page showed the user; the service refuses the save if its own differs.
     expected_total = forms.DecimalField(required=False, widget=forms.HiddenInput())
 
-    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customers: QuerySet[Customer], default_currency: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers
-        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+        currency = (default_currency or settings.DEFAULT_CURRENCY).upper()
+        self.fields["currency"].widget.choices = currency_choices(currency)
+        self.fields["currency"].initial = currency
 
     @staticmethod
     def initial_for(invoice: Invoice) -> dict[str, Any]:
@@ -169,30 +186,27 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
 
 
 class LineItemForm(forms.Form):
-    """One line of the item table. Every field is optional here: a line left blank is
-    dropped, and what a filled line lacks is reported by the service on that line."""
+    """One line of the item table, as typed. Every field is text here: a line left blank
+    is dropped, and whether a filled line's numbers are numbers, signs and places included,
+    is said by the service on that line, in the words the API and the admin use too."""
 
-    description = forms.CharField(required=False, max_length=500)
-    quantity = forms.DecimalField(required=False, initial=Decimal(1), widget=_decimal_input(size=6))
-    unit_price = forms.DecimalField(label="Unit price", required=False, widget=_decimal_input(size=9))
-    discount_percent = forms.DecimalField(
-        label="Discount %", required=False, initial=Decimal(0), widget=_decimal_input(size=5)
-    )
-    tax_rate = forms.DecimalField(label="Tax %", required=False, initial=Decimal(0), widget=_decimal_input(size=5))
+    description = forms.CharField(required=False)
+    quantity = forms.CharField(required=False, initial="1", widget=_decimal_input(size=6))
+    unit_price = forms.CharField(label="Unit price", required=False, widget=_decimal_input(size=9))
+    discount_percent = forms.CharField(label="Discount %", required=False, initial="0", widget=_decimal_input(size=5))
+    tax_rate = forms.CharField(label="Tax %", required=False, initial="0", widget=_decimal_input(size=5))
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
-        return not (data.get("description") or "").strip() and data.get("unit_price") is None
+        return not (data.get("description") or "").strip() and not (data.get("unit_price") or "").strip()
 
     def as_item(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
-            "description": data.get("description") or "",
-            "quantity": data.get("quantity"),
-            "unit_price": data.get("unit_price"),
-            "discount_percent": data.get("discount_percent") or Decimal(0),
-            "tax_rate": data.get("tax_rate") or Decimal(0),
-        }
+        return {name: data.get(name) or "" for name in LINE_FIELDS}
+
+
+LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent", "tax_rate")
+_LINE_KEY = re.compile(r"^items\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
 
 
 class BaseLineItemFormSet(forms.BaseFormSet):
@@ -208,20 +222,21 @@ class BaseLineItemFormSet(forms.BaseFormSet):
         return [form.as_item() for form in self.filled_forms()]
 
     def add_service_errors(self, error: InvalidInput) -> bool:
-        """Put `items[i].field` errors on the i-th filled line; True if any were placed."""
-        raw = (error.errors or {}).get("items")
-        if raw is None:
-            return False
-        if not isinstance(raw, Mapping):
-            self._non_form_errors = self.error_class(_flatten(raw))
-            return True
+        """Put each `items[i].field` error on the i-th filled line's field, and `items`
+        errors above the table; True if any were placed."""
+        placed = False
         filled = self.filled_forms()
-        for key, field_errors in raw.items():
-            index = int(key.removeprefix("items[").removesuffix("]"))
-            form = filled[index]
-            for name, messages in field_errors.items():
-                form.add_error(name if name in form.fields else None, _flatten(messages))
-        return True
+        for key, messages in (error.errors or {}).items():
+            match = _LINE_KEY.match(key)
+            if key == "items":
+                self._non_form_errors = self.error_class(_flatten(messages))
+                placed = True
+            elif match and int(match["index"]) < len(filled):
+                form = filled[int(match["index"])]
+                field = match["field"]
+                form.add_error(field if field in form.fields else None, _flatten(messages))
+                placed = True
+        return placed
 
 
 LineItemFormSet = formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500)
@@ -262,6 +277,9 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
 class CreditNoteForm(ServiceErrorsMixin, forms.Form):
     """One credited line from the invoice page; the API takes any number of lines."""
 
+    # The service names the line's fields by path; this form's one line is line 0.
+    service_fields = {f"items[0].{name}": name for name in ("description", "quantity", "unit_price", "tax_rate")}
+
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     description = forms.CharField(max_length=500)
     quantity = forms.DecimalField(initial=1, widget=_decimal_input())
@@ -292,6 +310,22 @@ SORT_CHOICES = [
 ]
 
 
+class StatusCheckboxes(forms.CheckboxSelectMultiple):
+    """The list's status filter as checkboxes: several states at once without script.
+    Reads `status=draft,sent` and repeated `status=` alike, as the API's filter does."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [part.strip().lower() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class ShownStatusField(forms.MultipleChoiceField):
+    """Only shows what was asked: the selector judges the values and names a bad one."""
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
 class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     """The list page's filters, named as the API's query parameters.
 
@@ -302,7 +336,7 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     search = forms.CharField(
         required=False, help_text="Number, customer or notes.", widget=forms.TextInput(attrs={"type": "search"})
     )
-    status = forms.CharField(required=False, widget=forms.Select())
+    status = ShownStatusField(required=False, widget=StatusCheckboxes(), help_text="None ticked: any status.")
     customer = forms.CharField(required=False, widget=forms.HiddenInput())
     customer_name = forms.CharField(label="Customer", required=False)
     currency = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}))
@@ -316,11 +350,11 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        value = self.data.get("status", "") if self.is_bound else ""
-        choices = [("", "Any status"), *InvoiceStatus.choices]
-        if value and value not in InvoiceStatus.values:
-            choices.append((value, value.replace(",", ", ")))  # several, or a wrong one: keep it visible
-        self.fields["status"].widget.choices = choices
+        asked = self["status"].value() if self.is_bound else []
+        choices = list(InvoiceStatus.choices)
+        # A state typed into the address that is not one: kept visible (checked) beside its error.
+        choices += [(value, value) for value in asked if value not in InvoiceStatus.values]
+        self.fields["status"].choices = choices
         ordering = self.data.get("ordering", "") if self.is_bound else ""
         sort_choices = list(SORT_CHOICES)
         if ordering and ordering not in dict(SORT_CHOICES):

@@ -13,7 +13,7 @@ from django.contrib.staticfiles import finders
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-from core.api_docs import REDOC_CDN_LOGO
+from core.docs_assets import REDOC_CDN_LOGO
 from core.openapi import resource_tag
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

@@ -15,8 +15,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter, OpenApiResponse
 
+# BAD_REQUEST is every API's (core); the invoice endpoints take it from here with the rest.
+from core.openapi import BAD_REQUEST as BAD_REQUEST
 from invoices.api.serializers import INVOICE_FIELDS, ConflictSerializer, ErrorSerializer
 from invoices.filters import ORDERING_FIELDS, InvoiceFilterSet
+from invoices.models import InvoiceStatus
 
 _DESCRIPTIONS = {
     "customer_name": "Case-insensitive substring of the customer's name.",
@@ -30,7 +33,11 @@ _DESCRIPTIONS = {
     "min_amount": "Total amount at least this.",
     "max_amount": "Total amount at most this.",
     "currency": "ISO 4217 code, e.g. EUR.",
-    "status": "Comma-separated statuses in any case, e.g. sent,overdue or PAID.",
+    "status": (
+        "One or more statuses, in any case: repeated (`status=draft&status=sent`) or comma-separated "
+        "(`status=draft,sent`), or both. Any of: " + ", ".join(InvoiceStatus.values) + ". "
+        "An unknown status is a 400 whose body names the `status` filter."
+    ),
     "sort_by": f"Alias of `ordering`: one of {', '.join(ORDERING_FIELDS)}.",
     "ordering": (
         f"Comma-separated, from {', '.join(ORDERING_FIELDS)}; prefix '-' for descending. "
@@ -62,6 +69,19 @@ def invoice_filter_parameters() -> list[OpenApiParameter]:
     parameters = []
     for name, item in InvoiceFilterSet.base_filters.items():
         description = _DESCRIPTIONS.get(name) or str(item.extra.get("help_text") or item.label or name)
+        if name == "status":
+            # Several values: the parameter may repeat (form style, exploded), each a name or a list.
+            parameters.append(
+                OpenApiParameter(
+                    name,
+                    {"type": "array", "items": {"type": "string"}},
+                    OpenApiParameter.QUERY,
+                    description=description,
+                    style="form",
+                    explode=True,
+                )
+            )
+            continue
         enum = ["asc", "desc"] if name == "sort_order" else None
         parameters.append(
             OpenApiParameter(name, _type_of(item), OpenApiParameter.QUERY, description=description, enum=enum)
@@ -93,7 +113,6 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such invoice, or not yours.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not allowed (role or four-eyes rule).")
 CONFLICT = OpenApiResponse(ConflictSerializer, description="Not possible in the invoice's current state.")
-BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors, keyed by field.")
 KEY_REUSED = OpenApiResponse(ErrorSerializer, description="Idempotency-Key reused with a different body.")
 PRECONDITION_FAILED = OpenApiResponse(ErrorSerializer, description="If-Match does not match the current ETag.")
 PAGE_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such page: past the last one, or not a page number.")
@@ -111,15 +130,17 @@ class NumberFieldExtension(OpenApiSerializerFieldExtension):
     and leaves out the minus sign where negative values are refused."""
 
     target_class = "invoices.api.serializers.NumberField"
+    match_subclasses = True  # `DocumentedNumberField`: the limits the service checks, documented here
 
     def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
         field = self.target
         schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        minimum = getattr(field, "documented_minimum", field.min_value)
         if schema.get("type") == "string":
             schema["pattern"] = decimal_pattern(
                 whole_digits=field.max_whole_digits,
                 decimal_places=field.decimal_places,
-                signed=field.min_value is None or field.min_value < 0,
+                signed=minimum is None or minimum < 0,
             )
         return schema
 

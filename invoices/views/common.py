@@ -34,9 +34,9 @@ def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:
         raise Http404(exc.detail) from exc
 
 
-def customer_or_404(request: HttpRequest, customer_id: Any) -> Customer:
+def customer_or_404(request: HttpRequest, customer_id: Any, *, include_deleted: bool = False) -> Customer:
     try:
-        return selectors.customer_get(user=request.user, customer_id=customer_id)
+        return selectors.customer_get(user=request.user, customer_id=customer_id, include_deleted=include_deleted)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 

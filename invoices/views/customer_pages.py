@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import InvalidInput
 from invoices import selectors, services
 from invoices.forms import CustomerForm
+from invoices.models import Customer
 from invoices.views.common import customer_or_404, page_of
 
 RECENT_INVOICES = 20
@@ -20,21 +20,26 @@ RECENT_INVOICES = 20
 @login_required
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
-    customers = selectors.customer_list(user=request.user).select_related("owner")
+    """The API's customer list: the same `CustomerFilterSet` (search, ordering) through
+    the same selector, so a search the API refuses is refused here in the same words."""
     search = request.GET.get("search", "").strip()
-    if "\x00" in search:
-        # PostgreSQL cannot hold a NUL in text; no name or e-mail contains one either.
-        messages.error(request, "The search may not contain a NUL character.")
-        page = page_of(request, customers.none())
-        context = {"page": page, "customers": page.object_list, "search": ""}
+    try:
+        customers = selectors.customer_list(user=request.user, filters=request.GET).select_related("owner")
+    except InvalidInput as exc:
+        for errors in (exc.errors or {}).values():
+            for error in errors:
+                messages.error(request, str(error))
+        page = page_of(request, Customer.objects.none())
+        context = {"page": page, "customers": [], "rows": [], "search": "" if "\x00" in search else search}
         return render(request, "customers/customer_list.html", context, status=400)
-    if search:
-        customers = customers.filter(Q(name__icontains=search) | Q(email__icontains=search))
     page = page_of(request, customers)
+    shown = list(page.object_list)
+    balances = selectors.customer_balances(customers=shown)
+    rows = [{"customer": customer, "balances": balances.get(customer.pk, [])} for customer in shown]
     return render(
         request,
         "customers/customer_list.html",
-        {"page": page, "customers": page.object_list, "search": search},
+        {"page": page, "customers": shown, "rows": rows, "search": search},
     )
 
 
@@ -57,7 +62,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = customer_or_404(request, customer_id)
+    # A deleted customer keeps a read-only page: its invoices still name and link it.
+    customer = customer_or_404(request, customer_id, include_deleted=True)
     invoices = selectors.invoice_list(user=request.user, filters={"customer": str(customer.pk)}, with_items=False)
     invoices = invoices[:RECENT_INVOICES]
     return render(request, "customers/customer_detail.html", {"customer": customer, "invoices": invoices})

@@ -55,9 +55,19 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "totals": selectors.invoice_list_totals(invoices=invoices),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "page_size")),
             "columns": sort_columns(request),
+            "export_url": _export_url(request),
         },
         status=400 if filter_form.errors else 200,
     )
+
+
+def _export_url(request: HttpRequest) -> str:
+    """The CSV export of exactly the invoices listed: every filter and the sorting, not the page."""
+    query = request.GET.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return reverse("invoice-export-csv") + (f"?{encoded}" if encoded else "")
 
 
 def _render_form(
@@ -74,16 +84,27 @@ def _show_service_errors(form: InvoiceForm, formset: Any, error: DomainError) ->
         form.add_error(None, error.detail)
 
 
+def _show_line_errors(formset: Any) -> None:
+    """The invoice's own fields did not parse, so the service was not asked to save: it
+    still checks the lines, so one submit shows every problem, not the first form's."""
+    if formset.is_valid():
+        error = services.invoice_items_check(items=formset.items())
+        if error is not None:
+            formset.add_service_errors(error)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invoice_create(request: HttpRequest) -> HttpResponse:
     customers = customers_owned_by(request, request.user)
+    defaults = selectors.invoice_form_defaults(owner=request.user)
     if request.method != "POST":
-        form = InvoiceForm(customers=customers, initial={"customer": request.GET.get("customer")})
+        initial = {"customer": request.GET.get("customer"), "issue_date": defaults.issue_date}
+        form = InvoiceForm(customers=customers, default_currency=defaults.currency, initial=initial)
         formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=[{}])
         return _render_form(request, form=form, formset=formset, invoice=None)
 
-    form = InvoiceForm(request.POST, customers=customers)
+    form = InvoiceForm(request.POST, customers=customers, default_currency=defaults.currency)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -104,12 +125,14 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invoice {invoice.invoice_number} is saved as a draft.")
             return redirect("invoices:detail", invoice_id=invoice.pk)
+    else:
+        _show_line_errors(formset)
     return _render_form(request, form=form, formset=formset, invoice=None, status=400)
 
 
 def _changes(invoice: Invoice, form: InvoiceForm) -> dict[str, Any]:
-    """The fields the user changed, in the shape `invoice_update` takes: it records an
-    event naming each one, so unchanged fields are left out."""
+    """The form's fields in the shape `invoice_update` takes; the service works out which
+    of them differ from the invoice (and writes nothing when none do)."""
     data = form.cleaned_data
     fields: dict[str, Any] = {
         "invoice_number": data["invoice_number"],
@@ -121,21 +144,11 @@ def _changes(invoice: Invoice, form: InvoiceForm) -> dict[str, Any]:
     for name in ("issue_date", "due_date"):
         if data[name] is not None:  # left empty: keep the invoice's date
             fields[name] = data[name]
-    changes = {name: value for name, value in fields.items() if getattr(invoice, name) != value}
     customer = data.get("customer")
     # "New customer…" chosen: the typed name goes to the service, which says so if it is empty.
     if customer is None or customer.pk != invoice.customer_id:
-        changes.update(form.customer_arguments())
-    return changes
-
-
-LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent", "tax_rate")
-
-
-def _lines_changed(invoice: Invoice, items: list[dict[str, Any]]) -> bool:
-    submitted = [tuple(row[name] for name in LINE_FIELDS) for row in items]
-    stored = [tuple(getattr(line, name) for name in LINE_FIELDS) for line in invoice.items.all()]
-    return submitted != stored
+        fields.update(form.customer_arguments())
+    return fields
 
 
 @login_required
@@ -143,25 +156,25 @@ def _lines_changed(invoice: Invoice, items: list[dict[str, Any]]) -> bool:
 def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     if not invoice.is_editable:
-        state = invoice.get_status_display().lower()
-        messages.error(request, f"Only draft invoices can be edited; this one is {state}.")
+        messages.error(request, services.not_editable_detail(invoice))
         return redirect("invoices:detail", invoice_id=invoice.pk)
     customers = customers_owned_by(request, invoice.owner)
+    default_currency = selectors.invoice_form_defaults(owner=invoice.owner).currency
     if request.method != "POST":
-        form = InvoiceForm(customers=customers, initial=InvoiceForm.initial_for(invoice))
+        initial = InvoiceForm.initial_for(invoice)
+        form = InvoiceForm(customers=customers, default_currency=default_currency, initial=initial)
         formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=line_item_initial(invoice))
         return _render_form(request, form=form, formset=formset, invoice=invoice)
 
-    form = InvoiceForm(request.POST, customers=customers)
+    form = InvoiceForm(request.POST, customers=customers, default_currency=default_currency)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
-        items = formset.items()
         try:
             services.invoice_update(
                 invoice_id=invoice.pk,
                 actor=request.user,
                 data=_changes(invoice, form),
-                items=items if _lines_changed(invoice, items) else None,
+                items=formset.items(),
                 expected_total=form.cleaned_data["expected_total"],
                 if_match=request.POST.get("etag") or None,
             )
@@ -172,6 +185,8 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Invoice {invoice.invoice_number} is updated.")
             return redirect("invoices:detail", invoice_id=invoice.pk)
+    else:
+        _show_line_errors(formset)
     return _render_form(request, form=form, formset=formset, invoice=invoice, status=400)
 
 
