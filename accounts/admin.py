@@ -84,6 +84,8 @@ class UserAdmin(DjangoUserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
+    # Recorded by Django, not typed by staff (and their split date/time inputs have no labels).
+    readonly_fields = ("last_login", "date_joined")
     add_fieldsets = (
         (
             None,

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from core import health
+from core import docs_assets, health
 from core.api_docs import RedocPage, SwaggerPage
 from core.api_root import api_root
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", _docs_csp(SwaggerPage.as_view(url_name="schema")), name="swagger-ui"),
     path("api/redoc/", _docs_csp(RedocPage.as_view(url_name="schema")), name="redoc"),
+    path("api/redoc/redoc.standalone.js", docs_assets.redoc_bundle, name="redoc-bundle"),
+    path("favicon.ico", docs_assets.favicon, name="favicon"),
     path("api/v1/", api_root, name="api-root"),
     path("api/v1/auth/", include("accounts.api.urls")),
     path("api/v1/dashboard/", include("dashboard.api.urls")),

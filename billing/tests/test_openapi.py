@@ -13,8 +13,26 @@ from django.contrib.staticfiles import finders
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from core.docs_assets import REDOC_CDN_LOGO
+from core.openapi import resource_tag
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DOC_PAGES = ["/api/docs/", "/api/redoc/"]
+REDOC_BUNDLE_URL = "/api/redoc/redoc.standalone.js"
+# One operation of each group, and the group the docs show it in.
+EXPECTED_GROUPS = {
+    ("POST", "/api/v1/auth/login/"): "auth",
+    ("PATCH", "/api/v1/invoices/{id}/status/"): "invoices",
+    ("POST", "/api/v1/invoices/{id}/payments/"): "payments",
+    ("GET", "/api/v1/credit-notes/{id}/pdf/"): "credit notes",
+    ("DELETE", "/api/v1/customers/{id}/"): "customers",
+    ("GET", "/api/v1/files/{file_id}/download/"): "files",
+    ("POST", "/api/v1/invoices/upload/"): "uploads",
+    ("GET", "/api/v1/tasks/{task_id}/"): "tasks",
+    ("GET", "/api/v1/dashboard/aging/"): "dashboard",
+    ("PUT", "/api/v1/company/"): "company",
+    ("GET", "/api/v1/admin/health/"): "health",
+}
 
 
 class AssetCollector(HTMLParser):
@@ -87,21 +105,89 @@ def test_api_doc_pages_load_assets_only_from_this_server(client, path: str) -> N
     html = response.content.decode()
     urls = asset_urls(html)
     assert urls, "the page should load its viewer from /static/"
-    assert [url for url in urls if not url.startswith("/static/")] == []
+    assert [url for url in urls if not url.startswith(("/static/", REDOC_BUNDLE_URL))] == []
     assert "http://" not in html
     assert "https://" not in html
+    assert '<html lang="en">' in html
 
 
 @pytest.mark.parametrize("path", DOC_PAGES)
 def test_api_doc_pages_assets_are_served(client, path: str) -> None:
-    urls = [url for url in asset_urls(client.get(path).content.decode()) if url.startswith("/static/")]
+    urls = asset_urls(client.get(path).content.decode())
 
     assert urls
     for url in urls:
-        assert finders.find(url.removeprefix("/static/")), f"{url} is not in any static folder"
         response = client.get(url)
         assert response.status_code == 200, url
-        assert b"".join(response.streaming_content), f"{url} is empty"
+        if url.startswith("/static/"):
+            assert finders.find(url.removeprefix("/static/")), f"{url} is not in any static folder"
+            assert b"".join(response.streaming_content), f"{url} is empty"
+        else:
+            assert response.content, f"{url} is empty"
+
+
+def test_the_redoc_bundle_draws_its_logo_from_this_server_not_the_cdn(client) -> None:
+    stock = Path(finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")).read_text()
+    assert stock.count(REDOC_CDN_LOGO) == 1, "the sidecar's bundle changed: check where its logo comes from"
+
+    response = client.get(REDOC_BUNDLE_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    served = response.content.decode()
+    assert "cdn.redoc.ly" not in served
+    assert served.count('src:"/static/img/redoc-logo-mini.svg"') == 1
+    assert len(served) == len(stock) - len(REDOC_CDN_LOGO) + len("/static/img/redoc-logo-mini.svg")
+    assert client.get("/static/img/redoc-logo-mini.svg").status_code == 200
+    again = client.get(REDOC_BUNDLE_URL, headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert client.post(REDOC_BUNDLE_URL).status_code == 405
+
+
+def test_favicon_ico_leads_to_the_site_icon(client) -> None:
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.ico"
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # the ICO signature
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/login/", "/api/docs/", "/api/redoc/", "/admin/login/"])
+def test_pages_name_the_site_icon(client, path: str) -> None:
+    html = client.get(path).content.decode()
+
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert client.get("/static/img/favicon.svg").status_code == 200
+
+
+def test_every_operation_is_grouped_under_its_resource() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    declared = [tag["name"] for tag in schema["tags"]]
+    tags = {
+        (method.upper(), path): operation["tags"]
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+
+    assert declared == list(EXPECTED_GROUPS.values())
+    assert all(len(operation_tags) == 1 for operation_tags in tags.values()), tags
+    assert {operation_tags[0] for operation_tags in tags.values()} == set(declared)
+    for key, tag in EXPECTED_GROUPS.items():
+        assert tags[key] == [tag], key
+
+
+def test_resource_tag_reads_the_resource_from_the_path() -> None:
+    assert resource_tag("/api/v1/invoices/{id}/payments/") == "payments"
+    assert resource_tag("/api/v1/invoices/{id}/pay/") == "payments"
+    assert resource_tag("/api/v1/invoices/{id}/paid-later/") == "invoices"
+    assert resource_tag("/api/v1/invoices/{id}/credit-notes/") == "credit notes"
+    assert resource_tag("/api/v1/invoices/find/") == "invoices"
+    assert resource_tag("/api/v1/webhooks/") is None
+    assert resource_tag("/health") is None
 
 
 def test_every_rate_limited_operation_documents_the_429_and_retry_after() -> None:

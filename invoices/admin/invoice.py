@@ -220,6 +220,8 @@ class InvoiceEventInline(_InvoicePartInline):
 @admin.register(Invoice)
 class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
     form = InvoiceAdminForm
+    # Seven columns that fit 1366 px beside the navigation and the filters; the creation date
+    # is in the date drill-down above the list (date_hierarchy) and in each invoice.
     list_display = (
         "invoice_number",
         "status_display",
@@ -227,8 +229,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         "owner",
         "total_display",
         "balance_display",
-        "due_date",
-        "date_created",
+        "due_display",
     )
     list_display_links = ("invoice_number",)
     list_filter = (
@@ -318,6 +319,11 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
     @admin.display(description="total", ordering="total_amount")
     def total_display(self, invoice: Invoice) -> str:
         return money(invoice.total_amount, invoice.currency)
+
+    @admin.display(description="due", ordering="due_date")
+    def due_display(self, invoice: Invoice) -> str:
+        """ISO dates are a third as wide as "Dec. 31, 2026" and sort as they read."""
+        return invoice.due_date.isoformat() if invoice.due_date else "-"
 
     @admin.display(description="balance due", ordering="balance_due")
     def balance_display(self, invoice: Invoice) -> str:
