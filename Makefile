@@ -44,6 +44,7 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 # The production topology on one machine without Docker: two ASGI web processes,
 # a Celery worker and beat, on the local PostgreSQL and Redis.
