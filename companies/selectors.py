@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from companies.models import CompanyProfile
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def company_profile_get(*, owner: Any) -> CompanyProfile:
+
+def company_profile_get(*, owner: User) -> CompanyProfile:
     """The owner's profile, or an unsaved default one when they never saved it, so the
     documents and the API always have a profile to read."""
     owner_id = getattr(owner, "pk", owner)

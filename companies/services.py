@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from django.db import IntegrityError, transaction
@@ -24,6 +24,9 @@ from billing.errors import InvalidInput
 from companies.models import CompanyProfile, NumberCounter, Numbering
 from companies.numbering import counter_period, format_number, pattern_errors
 from invoices.currencies import ISO_4217_CODES
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PROFILE_FIELDS = (
     "legal_name",
@@ -137,7 +140,7 @@ def company_profile_check(*, profile: CompanyProfile, data: Mapping[str, Any]) -
     return values
 
 
-def company_profile_update(*, owner: Any, data: Mapping[str, Any]) -> CompanyProfile:
+def company_profile_update(*, owner: User, data: Mapping[str, Any]) -> CompanyProfile:
     """Create or change the owner's profile with the fields given (PUT and PATCH both
     send what they change; the rest keeps its value). Returns the saved profile."""
     with transaction.atomic():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
@@ -25,6 +25,9 @@ from invoices.models import OWED, Customer, Invoice, InvoiceEvent, InvoiceStatus
 from invoices.money import ZERO, format_amount
 from invoices.money_db import MoneySum
 from invoices.roles import APPROVE_PERMISSION
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "AGING_BUCKETS",
@@ -55,7 +58,7 @@ OUTSTANDING = OWED
 NET_INVOICED = F("total_amount") - F("amount_credited")
 
 
-def _visible(user: Any) -> QuerySet[Invoice]:
+def _visible(user: User) -> QuerySet[Invoice]:
     """The invoices this user's figures are made of, without the model's default ordering
     (an ORDER BY would only slow the GROUP BY down)."""
     return Invoice.objects.visible_to(user).order_by()
@@ -66,11 +69,11 @@ def _overdue(today: date) -> Q:
     return Q(status=S.OVERDUE) | Q(status=S.SENT, due_date__lt=today)
 
 
-def _could_approve(user: Any) -> bool:
+def _could_approve(user: User) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm(APPROVE_PERMISSION))
 
 
-def _pending_approvals(user: Any) -> Q:
+def _pending_approvals(user: User) -> Q:
     """Approvers see the queue they can act on (four-eyes: never their own invoices);
     everyone else sees their own invoices waiting for someone's approval."""
     if _could_approve(user):
@@ -96,7 +99,7 @@ def _days_sales_outstanding(outstanding: Decimal, invoiced: Decimal) -> str | No
 # --- metrics ---------------------------------------------------------------------------
 
 
-def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]:
+def dashboard_metrics(*, user: User, today: date | None = None) -> dict[str, Any]:
     """Balances, counts, recent payments and DSO per currency, plus status counts.
 
     Two queries: one pass over the invoices with filtered aggregates, one over the last
@@ -180,7 +183,7 @@ def _aging_bucket(today: date) -> Case:
     return Case(*whens, default=Value(AGING_BUCKETS[-1][0]))
 
 
-def dashboard_aging(*, user: Any, today: date | None = None) -> dict[str, Any]:
+def dashboard_aging(*, user: User, today: date | None = None) -> dict[str, Any]:
     """Unpaid balances of sent and overdue invoices by days past due, per currency. One query."""
     today = today or timezone.localdate()
     rows = (
@@ -230,7 +233,7 @@ def _month_key(value: date | datetime) -> str:
     return f"{value.year:04d}-{value.month:02d}"
 
 
-def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None) -> dict[str, Any]:
+def dashboard_revenue(*, user: User, months: int = 12, today: date | None = None) -> dict[str, Any]:
     """Invoiced (by issue date) and paid (by payment date) per month and currency.
 
     The last `months` calendar months up to and including this one, oldest first, with
@@ -288,7 +291,7 @@ def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None)
 # --- customers -------------------------------------------------------------------------
 
 
-def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = None) -> dict[str, Any]:
+def dashboard_top_customers(*, user: User, limit: int = 10, today: date | None = None) -> dict[str, Any]:
     """The customers owing the most, per currency: at most `limit` in each.
 
     Two queries: balances grouped by customer and ranked within each currency by a
@@ -334,7 +337,7 @@ def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = 
 # --- activity --------------------------------------------------------------------------
 
 
-def dashboard_recent_activity(*, user: Any, limit: int = 20) -> list[dict[str, Any]]:
+def dashboard_recent_activity(*, user: User, limit: int = 20) -> list[dict[str, Any]]:
     """The latest audit events on the invoices this user may see, newest first, in the
     shape the invoice sockets use (`event` and `invoice` summaries). One query."""
     if limit < 1:

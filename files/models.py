@@ -20,18 +20,21 @@ instead of making a second one.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class StoredFileQuerySet(models.QuerySet):
     def alive(self) -> StoredFileQuerySet:
         return self.filter(deleted_at__isnull=True)
 
-    def visible_to(self, user: Any) -> StoredFileQuerySet:
+    def visible_to(self, user: User) -> StoredFileQuerySet:
         """Owners see their own files, staff everyone's; deleted ones nobody."""
         live = self.alive()
         return live if user.is_staff else live.filter(owner=user)

@@ -8,7 +8,7 @@ with the same money functions. Imported by `invoices.models`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -19,13 +19,16 @@ from django.utils import timezone
 from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _money_field(**kwargs: Any) -> models.DecimalField:
     return models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, **kwargs)
 
 
 class CreditNoteQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> CreditNoteQuerySet:
+    def visible_to(self, user: User) -> CreditNoteQuerySet:
         """The same rule as invoices: owners see their own, staff everyone's."""
         return self if user.is_staff else self.filter(owner=user)
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 
 from invoices.events import InvoiceMessage
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 STAFF_GROUP = "invoices.staff"
 # The channel-layer message type; consumers handle it in `invoice_message`.
@@ -36,7 +39,7 @@ def invoice_group(invoice_id: int) -> str:
     return f"invoices.invoice.{invoice_id}"
 
 
-def user_invoices_group(user: Any) -> str:
+def user_invoices_group(user: User) -> str:
     """The one group an `/ws/invoices/` socket (or a dashboard) joins for this user."""
     return STAFF_GROUP if user.is_staff else owner_group(user.pk)
 

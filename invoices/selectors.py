@@ -7,7 +7,7 @@ invisible row is reported as missing (404), never as forbidden, so ids leak noth
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -18,6 +18,9 @@ from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice,
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
 from invoices.services import invoice_user_transitions
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "credit_note_get",
@@ -34,7 +37,7 @@ __all__ = [
 ]
 
 
-def invoice_visible_queryset(*, user: Any) -> QuerySet[Invoice]:
+def invoice_visible_queryset(*, user: User) -> QuerySet[Invoice]:
     """Live invoices this user may see, with what a list row needs joined in."""
     return Invoice.objects.visible_to(user).select_related("owner", "customer", "approved_by")
 
@@ -43,7 +46,7 @@ def _with_details(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.prefetch_related(Prefetch("items", queryset=LineItem.objects.order_by("line_number", "id")))
 
 
-def invoice_list(*, user: Any, filters: Mapping[str, Any] | None = None, with_items: bool = True) -> QuerySet[Invoice]:
+def invoice_list(*, user: User, filters: Mapping[str, Any] | None = None, with_items: bool = True) -> QuerySet[Invoice]:
     """Filtered and ordered invoices. Invalid filters raise `InvalidInput` naming them."""
     filterset = InvoiceFilterSet(data=filters or {}, queryset=invoice_visible_queryset(user=user), user=user)
     if not filterset.is_valid():
@@ -68,14 +71,14 @@ def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
     )
 
 
-def invoice_get(*, user: Any, invoice_id: Any) -> Invoice:
+def invoice_get(*, user: User, invoice_id: Any) -> Invoice:
     try:
         return _with_details(invoice_visible_queryset(user=user)).get(pk=int(invoice_id))
     except (Invoice.DoesNotExist, ValueError, TypeError):
         raise NotFound("No invoice matches the given id.") from None
 
 
-def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
+def invoice_find(*, user: User, invoice_number: str) -> Invoice:
     """Look an invoice up by number, in any case, among those the user may see.
 
     `inv-202609-mrzrka` finds `INV-202609-MRZRKA`. Own invoices come first (staff see
@@ -95,7 +98,7 @@ def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
     return invoice
 
 
-def invoice_available_transitions(*, invoice: Invoice, user: Any) -> list[str]:
+def invoice_available_transitions(*, invoice: Invoice, user: User | None) -> list[str]:
     return invoice_user_transitions(invoice=invoice, user=user)
 
 
@@ -108,19 +111,19 @@ def payment_list(*, invoice: Invoice) -> QuerySet[Payment]:
     return Payment.objects.filter(invoice=invoice).select_related("recorded_by").order_by("paid_at", "id")
 
 
-def customer_list(*, user: Any) -> QuerySet[Customer]:
+def customer_list(*, user: User) -> QuerySet[Customer]:
     queryset = Customer.objects.alive()
     return queryset if user.is_staff else queryset.filter(owner=user)
 
 
-def customer_get(*, user: Any, customer_id: Any) -> Customer:
+def customer_get(*, user: User, customer_id: Any) -> Customer:
     try:
         return customer_list(user=user).get(pk=int(customer_id))
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise NotFound("No customer matches the given id.") from None
 
 
-def credit_note_list(*, user: Any, invoice: Invoice | None = None) -> QuerySet[CreditNote]:
+def credit_note_list(*, user: User, invoice: Invoice | None = None) -> QuerySet[CreditNote]:
     """Credit notes the user may see (owners their own, staff everyone's), newest first,
     with their lines and invoice number joined in; of one invoice when given."""
     queryset = (
@@ -133,7 +136,7 @@ def credit_note_list(*, user: Any, invoice: Invoice | None = None) -> QuerySet[C
     return queryset.filter(invoice=invoice) if invoice is not None else queryset
 
 
-def credit_note_get(*, user: Any, credit_note_id: Any) -> CreditNote:
+def credit_note_get(*, user: User, credit_note_id: Any) -> CreditNote:
     try:
         return credit_note_list(user=user).get(pk=int(credit_note_id))
     except (CreditNote.DoesNotExist, ValueError, TypeError):

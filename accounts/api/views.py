@@ -23,6 +23,7 @@ from accounts.api.serializers import (
     RegisterInputSerializer,
     TokenPairSerializer,
 )
+from accounts.authenticated import AuthenticatedRequest
 from accounts.throttles import LOGIN_THROTTLES, AuthAnonThrottle
 from billing.parsers import BoundedJSONParser
 
@@ -197,7 +198,7 @@ class PasswordChangeApi(APIView):
         request=PasswordChangeInputSerializer,
         responses={200: TokenPairSerializer, 400: VALIDATION_ERROR, 401: DETAIL},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         serializer = PasswordChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_password_change(user=request.user, **serializer.validated_data)

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
+from accounts.authenticated import acting_user
 from invoices import services
 from invoices.admin.common import ServiceErrorsAsMessagesMixin
 from invoices.admin.credit_notes import CreditNoteInline
@@ -314,7 +315,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
         items = self._items_from(formsets)
         if data or items is not None:
-            services.invoice_update(invoice_id=form.instance.pk, actor=request.user, data=data, items=items)
+            services.invoice_update(invoice_id=form.instance.pk, actor=acting_user(request), data=data, items=items)
 
     @staticmethod
     def _items_from(formsets: list[Any]) -> list[dict[str, Any]] | None:

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authenticated import AuthenticatedRequest
 from billing.errors import Conflict, NotFound
 from invoices import selectors
 from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
@@ -102,6 +103,7 @@ def ubl_response(document: Any, *, filename: str) -> HttpResponse:
     ),
 )
 class CreditNoteViewSet(viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # behind IsAuthenticated: `request.user` is a User
     serializer_class = CreditNoteSerializer
     filter_backends: list[Any] = []
     lookup_value_regex = r"[^/]+"
@@ -115,7 +117,7 @@ class CreditNoteViewSet(viewsets.GenericViewSet):
     def _visible(self, pk: Any) -> CreditNote:
         return selectors.credit_note_get(user=self.request.user, credit_note_id=pk)
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(selectors.credit_note_list(user=request.user))
         return self.get_paginated_response(CreditNoteSerializer(page, many=True).data)
 

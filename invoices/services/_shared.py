@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing.errors import Conflict, Forbidden, NotFound
 from invoices import events
@@ -15,6 +15,9 @@ from invoices.models import (
     Invoice,
     InvoiceEvent,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger("invoices.services")
 
@@ -38,7 +41,7 @@ def _decimal(value: Any, field: str, errors: dict[str, Any]) -> Decimal | None:
 def _record_event(
     invoice: Invoice,
     *,
-    actor: Any,
+    actor: User | None,
     kind: str,
     transition: str = "",
     from_status: str = "",
@@ -59,7 +62,7 @@ def _record_event(
     )
 
 
-def _lock_visible_invoice(*, invoice_id: int, actor: Any) -> Invoice:
+def _lock_visible_invoice(*, invoice_id: int, actor: User | None) -> Invoice:
     """Lock the invoice row for this transaction. Invisible invoices are 404, not 403."""
     try:
         invoice = Invoice.objects.select_for_update().alive().get(pk=invoice_id)
@@ -78,7 +81,7 @@ def _transition_meta(invoice: Invoice, name: str) -> Any:
     return getattr(type(invoice), name)._django_fsm
 
 
-def invoice_user_transitions(*, invoice: Invoice, user: Any) -> list[str]:
+def invoice_user_transitions(*, invoice: Invoice, user: User | None) -> list[str]:
     """Transitions this user may run now: the state allows it, its conditions hold and
     the user has the right. `pay` is offered while a balance can be paid."""
     if user is None or invoice.deleted_at is not None:
@@ -95,7 +98,7 @@ def invoice_user_transitions(*, invoice: Invoice, user: Any) -> list[str]:
     return names
 
 
-def _conflict(invoice: Invoice, actor: Any, detail: str) -> Conflict:
+def _conflict(invoice: Invoice, actor: User | None, detail: str) -> Conflict:
     return Conflict(
         detail, status=invoice.status, available_transitions=invoice_user_transitions(invoice=invoice, user=actor)
     )
@@ -105,7 +108,7 @@ def _run_transition(
     invoice: Invoice,
     *,
     name: str,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     system: bool = False,
     before_save: Callable[[Invoice], None] | None = None,

@@ -14,7 +14,7 @@ On a paid invoice the credit records a refund owed (`Invoice.refund_owed`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,11 +27,16 @@ from invoices.services._shared import _bump, _conflict, _lock_visible_invoice, _
 from invoices.services.items import _parse_items
 from invoices.services.numbering import credit_note_number
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 CREDITABLE_STATES = (InvoiceStatus.SENT, InvoiceStatus.OVERDUE, InvoiceStatus.PAID)
 MAX_REASON_LENGTH = 2000
 
 
-def credit_note_create(*, invoice_id: int, actor: Any, reason: str, items: Iterable[Mapping[str, Any]]) -> CreditNote:
+def credit_note_create(
+    *, invoice_id: int, actor: User | None, reason: str, items: Iterable[Mapping[str, Any]]
+) -> CreditNote:
     """Issue a credit note on the invoice; its lines are computed like invoice lines.
 
     Only the invoice's owner issues credit notes (staff see them, like invoices). The

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ from invoices.services._shared import (
     _transition_meta,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Payment.amount is NUMERIC(14, 2): twelve digits before the point.
 PAYMENT_MAX_DIGITS_BEFORE_POINT = 12
 
@@ -34,7 +37,7 @@ PAYMENT_MAX_DIGITS_BEFORE_POINT = 12
 def payment_record(
     *,
     invoice_id: int,
-    actor: Any,
+    actor: User | None,
     amount: Any,
     paid_at: datetime | None = None,
     method: str = PaymentMethod.BANK_TRANSFER,
@@ -103,7 +106,7 @@ def payment_record(
 
 
 def invoice_pay_in_full(
-    *, invoice_id: int, actor: Any, method: str = PaymentMethod.BANK_TRANSFER, reference: str = ""
+    *, invoice_id: int, actor: User | None, method: str = PaymentMethod.BANK_TRANSFER, reference: str = ""
 ) -> Payment:
     """Record one payment of the whole remaining balance."""
     with transaction.atomic():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,8 +27,11 @@ from invoices.services.numbering import assign_final_number
 from invoices.services.payments import payment_record
 from outbox.services import outbox_enqueue
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: str = "") -> Invoice:
+
+def invoice_transition(*, invoice_id: int, actor: User | None, transition: str, reason: str = "") -> Invoice:
     """Run one named transition (submit, approve, reject, revise, send, cancel).
 
     The row is locked first, so of two concurrent approvals one wins and the other
@@ -59,34 +62,34 @@ def invoice_transition(*, invoice_id: int, actor: Any, transition: str, reason: 
     return invoice
 
 
-def invoice_submit(*, invoice_id: int, actor: Any) -> Invoice:
+def invoice_submit(*, invoice_id: int, actor: User | None) -> Invoice:
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="submit")
 
 
-def invoice_approve(*, invoice_id: int, actor: Any) -> Invoice:
+def invoice_approve(*, invoice_id: int, actor: User | None) -> Invoice:
     """Approve a pending invoice. Four-eyes: the owner cannot approve their own. With
     sequential numbering the invoice gets its final number here (`services.numbering`)."""
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="approve")
 
 
-def invoice_reject(*, invoice_id: int, actor: Any, reason: str) -> Invoice:
+def invoice_reject(*, invoice_id: int, actor: User | None, reason: str) -> Invoice:
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="reject", reason=reason)
 
 
-def invoice_revise(*, invoice_id: int, actor: Any) -> Invoice:
+def invoice_revise(*, invoice_id: int, actor: User | None) -> Invoice:
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="revise")
 
 
-def invoice_send(*, invoice_id: int, actor: Any) -> Invoice:
+def invoice_send(*, invoice_id: int, actor: User | None) -> Invoice:
     """Mark approved invoice sent; the customer gets the PDF by e-mail through the outbox."""
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="send")
 
 
-def invoice_cancel(*, invoice_id: int, actor: Any) -> Invoice:
+def invoice_cancel(*, invoice_id: int, actor: User | None) -> Invoice:
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="cancel")
 
 
-def invoice_transition_to_status(*, invoice_id: int, actor: Any, status: str, reason: str = "") -> Invoice:
+def invoice_transition_to_status(*, invoice_id: int, actor: User | None, status: str, reason: str = "") -> Invoice:
     """Run whichever transition leads from the current state to `status` (or 409)."""
     if status not in InvoiceStatus.values:
         raise InvalidInput(errors={"status": [f"Unknown status; use one of {', '.join(InvoiceStatus.values)}."]})

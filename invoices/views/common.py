@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from billing.errors import NotFound
 from invoices import selectors
 from invoices.models import Customer, Invoice
@@ -26,7 +27,7 @@ TRANSITION_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:
+def invoice_or_404(request: AuthenticatedHttpRequest, invoice_id: Any) -> Invoice:
     """The invoice if this user may see it; anyone else gets the 404 page."""
     try:
         return selectors.invoice_get(user=request.user, invoice_id=invoice_id)
@@ -34,14 +35,14 @@ def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:
         raise Http404(exc.detail) from exc
 
 
-def customer_or_404(request: HttpRequest, customer_id: Any) -> Customer:
+def customer_or_404(request: AuthenticatedHttpRequest, customer_id: Any) -> Customer:
     try:
         return selectors.customer_get(user=request.user, customer_id=customer_id)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 
 
-def customers_owned_by(request: HttpRequest, owner: Any) -> QuerySet[Customer]:
+def customers_owned_by(request: AuthenticatedHttpRequest, owner: Any) -> QuerySet[Customer]:
     """The customers an invoice of `owner` may name: the owner's own, never someone else's."""
     return selectors.customer_list(user=request.user).filter(owner=owner)
 

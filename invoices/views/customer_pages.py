@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from billing.errors import InvalidInput
 from invoices import selectors, services
 from invoices.forms import CustomerForm
@@ -19,7 +20,7 @@ RECENT_INVOICES = 20
 
 @login_required
 @require_GET
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     customers = selectors.customer_list(user=request.user).select_related("owner")
     search = request.GET.get("search", "").strip()
     if "\x00" in search:
@@ -40,7 +41,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +57,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_detail(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_or_404(request, customer_id)
     invoices = selectors.invoice_list(user=request.user, filters={"customer": str(customer.pk)}, with_items=False)
     invoices = invoices[:RECENT_INVOICES]
@@ -65,7 +66,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_edit(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_or_404(request, customer_id)
     form = CustomerForm(request.POST or None, initial=CustomerForm.initial_for(customer))
     if request.method == "POST" and form.is_valid():
@@ -82,7 +83,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def customer_delete(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_delete(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
     """Soft delete: the customer leaves the lists, invoices that name it keep their copy."""
     customer = customer_or_404(request, customer_id)
     services.customer_delete(customer=customer)

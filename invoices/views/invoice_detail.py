@@ -6,12 +6,13 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from billing.errors import DomainError, InvalidInput, NotFound
 from files.forms import AttachmentForm
 from files.selectors import invoice_attachment_list
@@ -25,7 +26,7 @@ from invoices.views.common import TRANSITION_LABELS, invoice_or_404
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     invoice: Invoice,
     *,
     reject_form: RejectForm | None = None,
@@ -75,13 +76,13 @@ render_invoice_detail = _render_detail
 
 @login_required
 @require_GET
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     return _render_detail(request, invoice_or_404(request, invoice_id))
 
 
 @login_required
 @require_POST
-def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> HttpResponse:
+def invoice_transition(request: AuthenticatedHttpRequest, invoice_id: int, name: str) -> HttpResponse:
     """Run one transition through the service; its refusal becomes a message (or, for a
     rejection without a reason, an error under the reason field, keeping what was typed)."""
     invoice = invoice_or_404(request, invoice_id)
@@ -107,7 +108,7 @@ def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> Http
 
 @login_required
 @require_POST
-def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def payment_create(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     form = PaymentForm(request.POST)
     if not form.is_valid():
@@ -145,7 +146,7 @@ def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_print(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     """The invoice document the PDF is printed from, inside a page with print and back
     links that the print stylesheet hides."""
     from invoices.pdf import invoice_document_context
@@ -156,7 +157,7 @@ def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     # Imported here: WeasyPrint is heavy, and only this view and the print view need it.
     from invoices.pdf import render_invoice_pdf
 
@@ -170,7 +171,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def credit_note_create(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     """The invoice page's credit form: one line, through `credit_note_create`."""
     invoice = invoice_or_404(request, invoice_id)
     form = CreditNoteForm(request.POST)
@@ -196,7 +197,7 @@ def credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+def credit_note_pdf(request: AuthenticatedHttpRequest, credit_note_id: int) -> HttpResponse:
     from invoices.pdf import render_credit_note_pdf
 
     try:
