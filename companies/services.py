@@ -59,7 +59,9 @@ MAX_REMINDER_DAYS = 365
 @cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes, from the CLDR data Babel ships."""
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    return frozenset(
+        code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2 and code.isalpha()
+    )
 
 
 def _tax_id_error(tax_id: str, country: str) -> str | None:
@@ -85,7 +87,7 @@ def _tax_id_error(tax_id: str, country: str) -> str | None:
     try:
         module.validate(tax_id)
     except StdnumError as error:
-        return f"This is not a valid tax id ({error.message.rstrip('.').lower()})."
+        return f"This is not a valid tax id ({str(error).rstrip('.').lower()})."
     return None
 
 
@@ -117,12 +119,12 @@ def company_profile_check(*, profile: CompanyProfile, data: Mapping[str, Any]) -
         try:
             values["iban"] = stdnum_iban.validate(values["iban"])
         except StdnumError as error:
-            errors["iban"] = [f"This is not a valid IBAN ({error.message.rstrip('.').lower()})."]
+            errors["iban"] = [f"This is not a valid IBAN ({str(error).rstrip('.').lower()})."]
     if values.get("bic"):
         try:
             values["bic"] = stdnum_bic.validate(values["bic"])
         except StdnumError as error:
-            errors["bic"] = [f"This is not a valid BIC ({error.message.rstrip('.').lower()})."]
+            errors["bic"] = [f"This is not a valid BIC ({str(error).rstrip('.').lower()})."]
     if values.get("default_currency"):
         values["default_currency"] = values["default_currency"].upper()
         if values["default_currency"] not in ISO_4217_CODES:
@@ -150,7 +152,7 @@ def company_profile_update(*, owner: User, data: Mapping[str, Any]) -> CompanyPr
         values = company_profile_check(profile=profile, data=data)
         for name, value in values.items():
             if name == "logo" and value is None:
-                profile.logo = None  # type: ignore[assignment]
+                profile.logo = None
                 continue
             setattr(profile, name, value if value is not None else "")
         try:

@@ -59,6 +59,7 @@ class DashboardConsumer(AuthenticatedJsonConsumer):
         await self.send_json({"type": MESSAGE_TYPE, "metrics": metrics})
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "pending_push", None) is not None:
-            self.pending_push.cancel()
+        pending_push = getattr(self, "pending_push", None)
+        if pending_push is not None:
+            pending_push.cancel()
         await super().disconnect(code)

@@ -19,7 +19,7 @@ from files import progress, selectors
 
 class TaskProgressMixin:
     async def task_progress(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  (JSON, encoded by the publisher)
+        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  # the consumer mixed into sends; the text is JSON the publisher encoded
 
 
 def _refusal(error: Exception) -> SocketRefused:

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from billing.errors import Forbidden, InvalidInput, NotFound
@@ -37,10 +37,17 @@ __all__ = [
 ]
 
 
-def _owned(model: type[Model], *, user: User, object_id: Any, noun: str, hide_others: bool = False) -> Any:
+def _owned(
+    model: type[ProcessingTask] | type[ProcessingBatch],
+    *,
+    user: User,
+    object_id: Any,
+    noun: str,
+    hide_others: bool = False,
+) -> Any:
     try:
         found = model._default_manager.get(pk=uuid.UUID(str(object_id)))
-    except (model.DoesNotExist, ValueError, TypeError, AttributeError):  # type: ignore[attr-defined]
+    except (model.DoesNotExist, ValueError, TypeError, AttributeError):
         raise NotFound(f"No {noun} matches the given id.") from None
     if found.owner_id != user.pk:
         if hide_others:
@@ -157,7 +164,7 @@ def review_prefill(structured_data: dict[str, Any] | None) -> tuple[dict[str, An
                     "discount_percent": row.get("discount_percent") or "0",
                     "tax_rate": row.get("tax_rate") or "0",
                 }
-                for row in (data.get("items") if isinstance(data.get("items"), list) else [])
+                for row in (data["items"] if isinstance(data.get("items"), list) else [])
                 if isinstance(row, dict)
             ],
         }

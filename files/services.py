@@ -75,7 +75,7 @@ def stored_file_create(*, owner: User, upload: ValidatedUpload, invoice_id: int 
         return _store(owner=owner, upload=upload, invoice=invoice)
 
 
-def stored_file_delete(*, file_id: uuid.UUID, actor: User | None) -> None:
+def stored_file_delete(*, file_id: uuid.UUID, actor: User) -> None:
     """Soft delete a file (the row stays for the record) and remove its bytes once that is
     committed. A file attached to an invoice can be removed only while the invoice is a draft."""
     with transaction.atomic():
@@ -157,7 +157,7 @@ def sample_file_create(
     return stored, sample.expected
 
 
-def processing_task_retry(*, task_id: uuid.UUID, actor: User | None) -> ProcessingTask:
+def processing_task_retry(*, task_id: uuid.UUID, actor: User) -> ProcessingTask:
     """Send a failed task through the pipeline again (the back office's "Retry failed").
     Only failed tasks are retried: one that completed or waits for review has its outcome."""
     with transaction.atomic():
@@ -177,7 +177,7 @@ def processing_task_retry(*, task_id: uuid.UUID, actor: User | None) -> Processi
     return task
 
 
-def review_invoice_save(*, task_id: uuid.UUID, actor: User | None, fields: dict[str, Any]) -> Invoice:
+def review_invoice_save(*, task_id: uuid.UUID, actor: User, fields: dict[str, Any]) -> Invoice:
     """Save what a person checked for a task that waited for review: the draft is made by
     `invoice_create` (`source=extracted`), the document is attached, and the task records
     it (`invoice_id`, `auto_saved` false). Keyed by the task like the pipeline's own save:

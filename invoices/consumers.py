@@ -17,7 +17,7 @@ from invoices.selectors import invoice_get
 
 class InvoiceEventsMixin:
     async def invoice_message(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  (JSON, encoded by the publisher)
+        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  # the consumer mixed into sends; the text is JSON the publisher encoded
 
 
 class InvoiceListConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):

@@ -54,7 +54,8 @@ class CreditNote(models.Model):
             models.UniqueConstraint(fields=["owner", "number"], name="invoices_creditnote_number_unique_per_owner"),
             # Money compared in integer cents, as on invoices (see invoices/money_db.py).
             models.CheckConstraint(
-                condition=GreaterThanOrEqual(minor_units("subtotal"), 0)
+                # Lookups joined with & make a Q; django-stubs types the result as Combinable.
+                condition=GreaterThanOrEqual(minor_units("subtotal"), 0)  # type: ignore[arg-type]
                 & GreaterThanOrEqual(minor_units("tax_amount"), 0)
                 & GreaterThan(minor_units("total_amount"), 0),
                 name="invoices_creditnote_amounts_positive",

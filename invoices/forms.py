@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -137,7 +137,7 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers
+        cast(forms.ModelChoiceField, self.fields["customer"]).queryset = customers
         self.fields["currency"].initial = settings.DEFAULT_CURRENCY
 
     @staticmethod
@@ -202,7 +202,7 @@ class BaseLineItemFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "empty_permitted": False}
 
     def filled_forms(self) -> list[LineItemForm]:
-        return [form for form in self.forms if not form.is_blank()]  # type: ignore[attr-defined]
+        return [form for form in self.forms if not form.is_blank()]
 
     def items(self) -> list[dict[str, Any]]:
         return [form.as_item() for form in self.filled_forms()]
@@ -224,7 +224,11 @@ class BaseLineItemFormSet(forms.BaseFormSet):
         return True
 
 
-LineItemFormSet = formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500)
+# `formset_factory` returns a subclass of `formset`; the stubs only promise a BaseFormSet.
+LineItemFormSet = cast(
+    "type[BaseLineItemFormSet]",
+    formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500),
+)
 
 
 def line_item_initial(invoice: Invoice) -> list[dict[str, Any]]:

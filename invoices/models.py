@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -60,7 +60,7 @@ def _money_field(**kwargs: Any) -> models.DecimalField:
 
 
 class SoftDeleteQuerySet(models.QuerySet):
-    def alive(self) -> SoftDeleteQuerySet:
+    def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
 

@@ -99,7 +99,7 @@ def _resolve_customer(*, owner: User, customer_id: int | None, name: str, email:
         raise InvalidInput(errors={"customer_name": ["Give customer_id or customer_name."]})
     existing = Customer.objects.alive().filter(owner=owner, name__iexact=name).first()
     if existing is not None:
-        changed = []
+        changed: list[str] = []
         if email and not existing.email:
             existing.email, changed = email, [*changed, "email"]
         if address and not existing.address:

@@ -124,7 +124,7 @@ def _check_expected_total(invoice: Invoice, expected_total: Any) -> None:
         return
     errors: dict[str, Any] = {}
     claimed = _decimal(expected_total, "total_amount", errors)
-    if errors:
+    if errors or claimed is None:
         raise InvalidInput(errors=errors)
     if claimed != invoice.total_amount:
         expected = format_amount(invoice.total_amount)

@@ -54,7 +54,7 @@ def payment_record(
         errors["amount"] = ["Amount must be greater than zero, with at most 2 decimal places."]
     if method not in PaymentMethod.values:
         errors["method"] = [f"Unknown method; use one of {', '.join(PaymentMethod.values)}."]
-    if errors:
+    if errors or value is None:
         raise InvalidInput(errors=errors)
     with transaction.atomic():
         invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
@@ -67,14 +67,14 @@ def payment_record(
         if not _transition_meta(invoice, "pay").has_transition_perm(invoice, invoice.status, actor):
             raise Forbidden("You are not allowed to record payments on this invoice.")
         balance = invoice.outstanding
-        if value > balance:  # type: ignore[operator]
+        if value > balance:
             raise InvalidInput(
                 errors={
                     "amount": [
                         f"Payment of {format_money(value, invoice.currency)} exceeds the balance due of "
                         f"{format_money(balance, invoice.currency)}."
                     ]
-                }  # type: ignore[arg-type]
+                }
             )
         payment = Payment.objects.create(
             invoice=invoice,
@@ -84,7 +84,7 @@ def payment_record(
             reference=reference or "",
             recorded_by=actor,
         )
-        invoice.amount_paid += value  # type: ignore[operator]
+        invoice.amount_paid += value
         _bump(invoice)
         invoice.save()
         event = _record_event(
@@ -94,7 +94,7 @@ def payment_record(
             data={
                 "payment_id": payment.pk,
                 "amount": format_amount(value),
-                "method": method,  # type: ignore[arg-type]
+                "method": method,
                 "reference": payment.reference,
                 "balance_due": format_amount(invoice.outstanding),
             },
