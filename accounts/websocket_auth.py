@@ -216,6 +216,7 @@ class WebsocketAuthMiddleware:
             return AnonymousUser(), SocketAuth("none", error=CREDENTIAL_IN_URL, subprotocol=subprotocol)
 
         authorization = _header(scope, b"authorization")
+        raw_token: str | None
         if authorization is not None:
             scheme, _, header_token = authorization.strip().partition(" ")
             raw_token = header_token.strip() if scheme.lower() == "bearer" else ""

@@ -12,6 +12,7 @@ database groups and sums, Python only reshapes the handful of rows per currency.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -113,7 +114,8 @@ def dashboard_metrics(*, user: User, today: date | None = None) -> dict[str, Any
         status__in=INVOICED_STATES, issue_date__gt=today - timedelta(days=DSO_WINDOW_DAYS), issue_date__lte=today
     )
     status_counts = {f"status_{status}": Count("pk", filter=Q(status=status)) for status in S.values}
-    invoice_rows = (
+    # Rows keyed by the annotations above, the `status_*` counts among them.
+    invoice_rows: Iterable[Mapping[str, Any]] = (
         _visible(user)
         .values("currency")
         .annotate(
@@ -137,7 +139,7 @@ def dashboard_metrics(*, user: User, today: date | None = None) -> dict[str, Any
         .values("currency")
         .annotate(amount=MoneySum("payments__amount"), count=Count("payments"))
     )
-    paid = {row["currency"]: row for row in payment_rows}
+    paid: dict[str, Mapping[str, Any]] = {row["currency"]: row for row in payment_rows}
 
     currencies = []
     totals_by_status = dict.fromkeys(S.values, 0)
@@ -194,7 +196,7 @@ def dashboard_aging(*, user: User, today: date | None = None) -> dict[str, Any]:
         .annotate(amount=MoneySum("balance_due"), count=Count("pk"))
         .order_by("currency")
     )
-    found: dict[str, dict[str, dict[str, Any]]] = {}
+    found: dict[str, dict[str, Mapping[str, Any]]] = {}
     for row in rows:
         found.setdefault(row["currency"], {})[row["bucket"]] = row
     currencies = []

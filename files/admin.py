@@ -42,7 +42,7 @@ class StoredFileAdmin(_ReadOnlyAdmin):
 class ProcessingTaskInline(admin.TabularInline):
     model = ProcessingTask
     fields = ["id", "status", "progress", "current_stage", "file", "invoice", "error"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names, no groups
     extra = 0
     can_delete = False
     show_change_link = True

@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -49,7 +49,7 @@ def upload_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _refused(request: AuthenticatedHttpRequest, invoice_id: int, *, message: str, status: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
-    form = AttachmentForm(data={}, files={})
+    form = AttachmentForm(data={})
     form.is_valid()  # bound and cleaned, so the refusal can take the field's place
     form.errors["file"] = form.error_class([message])
     return render_invoice_detail(request, invoice, attachment_form=form, status=status)
@@ -117,8 +117,8 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 @login_required
 @require_GET
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF]})
-def file_preview(request: AuthenticatedHttpRequest, file_id: uuid.UUID) -> HttpResponse:
+@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]  # django-csp types views as taking only the request
+def file_preview(request: AuthenticatedHttpRequest, file_id: uuid.UUID) -> HttpResponseBase:
     """A PDF or image shown inline, for a frame or an image on this site's own pages only
     (`frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`, `nosniff`). The bytes go
     through the app on S3 too, so the frame stays same-origin. Other types (XML, TIFF)
@@ -130,7 +130,9 @@ def file_preview(request: AuthenticatedHttpRequest, file_id: uuid.UUID) -> HttpR
     if stored.content_type not in FRAMED_TYPES | IMAGE_TYPES:
         raise Http404("This file is not shown inline.")
     response = FileResponse(default_storage.open(stored.storage_key, "rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, stored.original_name)
+    disposition = content_disposition_header(False, stored.original_name)
+    if disposition is not None:  # None for a file without a name: no header rather than "None"
+        response["Content-Disposition"] = disposition
     response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -55,7 +55,7 @@ def invoice_list(*, user: User, filters: Mapping[str, Any] | None = None, with_i
     return _with_details(queryset) if with_items else queryset
 
 
-def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
+def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[Mapping[str, Any]]:
     """Per currency, for the invoices a list shows: how many, their total, and the
     balance due on them, which counts only what is owed (sent and overdue), as the
     dashboard's Outstanding does. Sums are exact on every database (MoneySum)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -138,10 +138,10 @@ class FileDownloadApi(APIView):
             404: NOT_FOUND,
         },
     )
-    def get(self, request: AuthenticatedRequest, file_id: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, file_id: str) -> HttpResponseBase:
         stored = selectors.stored_file_get(user=request.user, file_id=file_id)
         if serves_signed_urls():
-            response: HttpResponse = HttpResponseRedirect(
+            response: HttpResponseBase = HttpResponseRedirect(
                 signed_download_url(
                     key=stored.storage_key, filename=stored.original_name, content_type=stored.content_type
                 )

@@ -9,6 +9,7 @@ owners create them on the site or through the API, where each starts as a draft.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import construct_change_message
 from django.db.models import QuerySet
+from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
@@ -164,7 +166,8 @@ class InvoiceEventInline(_InvoicePartInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+# The mixin's `actions` are names only; django-stubs wants the admin's own Sequence type.
+class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):  # type: ignore[misc]
     form = InvoiceAdminForm
     list_display = (
         "invoice_number",
@@ -318,7 +321,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
             services.invoice_update(invoice_id=form.instance.pk, actor=acting_user(request), data=data, items=items)
 
     @staticmethod
-    def _items_from(formsets: list[Any]) -> list[dict[str, Any]] | None:
+    def _items_from(formsets: Iterable[Any]) -> list[dict[str, Any]] | None:
         """The complete new list of lines if any line was added, changed or removed."""
         formset = next((each for each in formsets if each.model is LineItem), None)
         if formset is None or not formset.has_changed():
@@ -331,7 +334,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         ]
 
     def construct_change_message(
-        self, request: HttpRequest, form: forms.ModelForm, formsets: list[Any], add: bool = False
+        self, request: HttpRequest, form: forms.Form, formsets: Iterable[BaseFormSet[Any]], add: bool = False
     ) -> list[dict[str, Any]]:
         # The lines were rewritten by the service, not saved by the formsets.
         message = construct_change_message(form, [], add)

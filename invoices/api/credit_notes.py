@@ -45,7 +45,7 @@ class CreditNoteItemSerializer(LineItemSerializer):
     """A credited line reads like an invoice line: quantities, prices and rates as given."""
 
     class Meta(LineItemSerializer.Meta):
-        model = CreditNoteItem
+        model = CreditNoteItem  # type: ignore[assignment]  # the same fields on the credit note's line
 
 
 class CreditNoteSerializer(serializers.ModelSerializer):
