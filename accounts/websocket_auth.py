@@ -28,7 +28,7 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from channels.auth import get_user as session_user
@@ -44,6 +44,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from accounts.authentication import BearerJWTAuthentication
 from billing.parsers import json_loads
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SUBPROTOCOL = "bearer"
 CLOSE_UNAUTHENTICATED = 4401
@@ -172,7 +175,7 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
 
 
 @database_sync_to_async
-def _token_user(raw_token: str) -> tuple[Any, float] | None:
+def _token_user(raw_token: str) -> tuple[User, float] | None:
     """The user and expiry of a valid access token, or None. The API's own checks run."""
     authentication = BearerJWTAuthentication()
     try:
@@ -183,7 +186,7 @@ def _token_user(raw_token: str) -> tuple[Any, float] | None:
     return user, float(validated["exp"])
 
 
-async def _session_user(scope: dict[str, Any]) -> Any:
+async def _session_user(scope: dict[str, Any]) -> User | AnonymousUser:
     user = await session_user(scope)
     if user.is_authenticated and not getattr(user, "is_verified", True):
         return AnonymousUser()
@@ -209,7 +212,7 @@ class WebsocketAuthMiddleware:
         scope["socket_auth"] = auth
         return await self.inner(scope, receive, send)
 
-    async def authenticate(self, scope: dict[str, Any]) -> tuple[Any, SocketAuth]:
+    async def authenticate(self, scope: dict[str, Any]) -> tuple[User | AnonymousUser, SocketAuth]:
         subprotocol_token = _token_from_subprotocols(list(scope.get("subprotocols") or []))
         subprotocol = SUBPROTOCOL if subprotocol_token is not None else None
         if _url_carries_credential(scope):
@@ -284,7 +287,7 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             self.expiry_task = asyncio.create_task(self._close_when_token_expires(auth.expires_at))
         await self.subscribed()
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         raise NotImplementedError
 
     async def subscribed(self) -> None:

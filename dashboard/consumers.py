@@ -15,13 +15,16 @@ two staff members' dashboards may differ.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
 from accounts.websocket_auth import AuthenticatedJsonConsumer
 from dashboard.selectors import dashboard_metrics
 from invoices import live
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MESSAGE_TYPE = "dashboard.metrics"
 
@@ -32,7 +35,7 @@ class DashboardConsumer(AuthenticatedJsonConsumer):
     last_push: float
     pending_push: asyncio.Task[None] | None
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         self.last_push = float("-inf")
         self.pending_push = None
         return [live.user_invoices_group(user)]

@@ -5,7 +5,7 @@ the selectors' rule; the groups are `invoices.live`'s."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
@@ -13,6 +13,9 @@ from accounts.websocket_auth import CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, 
 from billing.errors import NotFound
 from invoices import live
 from invoices.selectors import invoice_get
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class InvoiceEventsMixin:
@@ -23,12 +26,12 @@ class InvoiceEventsMixin:
 class InvoiceListConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
     """Events of every invoice the user may see: their own, or everyone's for staff."""
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         return [live.user_invoices_group(user)]
 
 
 @database_sync_to_async
-def _invoice_visible(user: Any, invoice_id: str) -> bool:
+def _invoice_visible(user: User, invoice_id: str) -> bool:
     try:
         invoice_get(user=user, invoice_id=invoice_id)
     except NotFound:
@@ -40,7 +43,7 @@ class InvoiceDetailConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
     """Events of one invoice. An invoice the user may not see is reported as missing (4404),
     exactly as the API does, so ids leak nothing."""
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         invoice_id = self.scope["url_route"]["kwargs"]["invoice_id"]
         if not await _invoice_visible(user, invoice_id):
             raise SocketRefused(CLOSE_NOT_FOUND)

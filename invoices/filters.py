@@ -8,7 +8,7 @@ sort regardless of case on every database, ties broken by id.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -17,6 +17,9 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 
 from invoices.models import Customer, Invoice, InvoiceStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ORDERING_FIELDS = (
     "date_created",
@@ -127,7 +130,7 @@ class InvoiceFilterSet(django_filters.FilterSet):
         model = Invoice
         fields: list[str] = []
 
-    def __init__(self, data: Any = None, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(_with_sort_aliases(data), *args, **kwargs)
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)

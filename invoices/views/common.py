@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -12,6 +12,9 @@ from accounts.authenticated import AuthenticatedHttpRequest
 from billing.errors import NotFound
 from invoices import selectors
 from invoices.models import Customer, Invoice
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -42,7 +45,7 @@ def customer_or_404(request: AuthenticatedHttpRequest, customer_id: Any) -> Cust
         raise Http404(exc.detail) from exc
 
 
-def customers_owned_by(request: AuthenticatedHttpRequest, owner: Any) -> QuerySet[Customer]:
+def customers_owned_by(request: AuthenticatedHttpRequest, owner: User) -> QuerySet[Customer]:
     """The customers an invoice of `owner` may name: the owner's own, never someone else's."""
     return selectors.customer_list(user=request.user).filter(owner=owner)
 
