@@ -6,7 +6,7 @@ below; the pages show the same text as a form or page error.
 
 from __future__ import annotations
 
-from billing.errors import DomainError, Forbidden, InvalidInput
+from core.errors import DomainError, Forbidden, InvalidInput
 
 
 class InvalidCredentials(DomainError):

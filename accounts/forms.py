@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from accounts import services
 from accounts.errors import AccountNotVerified, InvalidCredentials
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 class LoginForm(AuthenticationForm):

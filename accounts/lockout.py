@@ -6,7 +6,7 @@ through `django.contrib.auth.authenticate`, so the axes backend first in
 axes' middleware turns that refusal into the answer below.
 
 Two things make the policy hold against the tricks the attack used:
-- the address comes from `billing.client_address` (forwarding headers trusted only
+- the address comes from `core.client_address` (forwarding headers trusted only
   `NUM_PROXIES` hops), so a fresh `X-Forwarded-For` per request is no fresh bucket;
 - the typed name is resolved to the account it logs in as, so `dave` and
   `dave@example.com` (and `DAVE`) count against one account.

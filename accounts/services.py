@@ -36,8 +36,8 @@ from accounts.tokens import (
     password_reset_token_make,
     password_reset_token_user,
 )
-from billing.errors import InvalidInput
-from billing.integrity import log_unexpected, violated_constraint
+from core.errors import InvalidInput
+from core.integrity import log_unexpected, violated_constraint
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -4,7 +4,7 @@ Login is limited twice: per client IP (one machine trying many accounts) and per
 submitted account (many machines trying one account). The account is the one the typed
 username or e-mail logs in as (`accounts.lockout.login_identity`), so `dave` and
 `dave@example.com` share a bucket, and it is hashed, so the cache key never holds what
-was typed. The address is `billing.client_address`: forwarding headers are trusted
+was typed. The address is `core.client_address`: forwarding headers are trusted
 only `NUM_PROXIES` hops, so a spoofed `X-Forwarded-For` buys no fresh bucket.
 
 With Redis down the cache answers nothing (django-redis `IGNORE_EXCEPTIONS`, logged), so
@@ -28,7 +28,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts.lockout import login_identity
-from billing.client_address import client_address
+from core.client_address import client_address
 
 
 class _SettingsRateMixin:

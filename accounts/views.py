@@ -21,7 +21,7 @@ from accounts.errors import InvalidLink
 from accounts.forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm, RegistrationForm
 from accounts.throttles import LOGIN_THROTTLES
 from accounts.tokens import password_reset_token_user
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 
 LOGIN_URL = reverse_lazy("accounts:login")
 

@@ -13,7 +13,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from billing.routing import websocket_application  # noqa: E402
-from billing.unavailable import CloseSocketWhenDependencyUnavailable  # noqa: E402
+from core.unavailable import CloseSocketWhenDependencyUnavailable  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -5,7 +5,8 @@ routes is closed with 4404 rather than failing the handshake."""
 from channels.routing import URLRouter
 from django.urls import re_path
 
-from accounts.websocket_auth import UnknownPathConsumer, WebsocketAuthMiddlewareStack
+from accounts.websocket_auth import WebsocketAuthMiddlewareStack
+from core.sockets import UnknownPathConsumer
 from dashboard.routing import websocket_urlpatterns as dashboard_patterns
 from files.routing import websocket_urlpatterns as file_patterns
 from invoices.routing import websocket_urlpatterns as invoice_patterns

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "axes",
     "csp",
-    "billing",  # the project package: its management commands (ensure_database)
+    "core",  # shared infrastructure: errors, pagination, sockets, health, ensure_database
     "accounts",
     "companies",
     "invoices",
@@ -71,13 +71,13 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware: `/api/v1/invoices` is served, not redirected, as `/api/v1/invoices/`.
-    "billing.slashes.OptionalTrailingSlashMiddleware",
+    "core.slashes.OptionalTrailingSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "billing.unavailable.DependencyUnavailableMiddleware",
+    "core.unavailable.DependencyUnavailableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, so it sees the login views' answers and swaps a lockout in for them.
@@ -118,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Bounded waits: a stopped or unreachable server fails a request within the connect
-    # timeout (a 503, see billing/unavailable.py) instead of hanging it, and no statement
+    # timeout (a 503, see core/unavailable.py) instead of hanging it, and no statement
     # runs longer than the statement timeout. Settings of the URL's own `options` are kept.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
@@ -254,7 +254,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "billing.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
@@ -339,17 +339,17 @@ REST_FRAMEWORK = {
     # Nesting over 64 levels and bodies over DATA_UPLOAD_MAX_MEMORY_SIZE are 4xx; JSON
     # numbers are parsed to Decimal from their text (seed 000 sends money as numbers).
     "DEFAULT_PARSER_CLASSES": [
-        "billing.parsers.BoundedJSONParser",
+        "core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "billing.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "billing.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
     # The general API limit (FinSentry: 100 requests per 60 s per user or address).
-    "DEFAULT_THROTTLE_CLASSES": ["billing.throttles.ApiUserThrottle", "billing.throttles.ApiAnonThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.ApiUserThrottle", "core.throttles.ApiAnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api_user": env.str("THROTTLE_API_USER", default="100/min"),
         "api_anon": env.str("THROTTLE_API_ANON", default="100/min"),
@@ -391,8 +391,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "billing.openapi.document_rate_limit",
-        "billing.openapi.document_links",
+        "core.openapi.document_rate_limit",
+        "core.openapi.document_links",
     ],
 }
 
@@ -450,7 +450,7 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "billing.logging.RedactSecretsFilter"}},
+    "filters": {"redact": {"()": "core.logging.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from billing import health
-from billing.api_root import api_root
+from core import health
+from core.api_root import api_root
 
 
 def _docs_csp(view: Callable) -> Callable:
@@ -42,7 +42,7 @@ urlpatterns = [
     path("", include("invoices.urls")),
 ]
 
-handler400 = "billing.error_views.bad_request"
-handler403 = "billing.error_views.permission_denied"
-handler404 = "billing.error_views.page_not_found"
-handler500 = "billing.error_views.server_error"
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

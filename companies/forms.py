@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from billing.errors import InvalidInput
 from companies import services
 from companies.models import CompanyProfile
+from core.errors import InvalidInput
 
 FORM_FIELDS = list(services.PROFILE_FIELDS)
 

@@ -20,9 +20,9 @@ from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
-from billing.errors import InvalidInput
 from companies.models import CompanyProfile, NumberCounter, Numbering
 from companies.numbering import counter_period, format_number, pattern_errors
+from core.errors import InvalidInput
 from invoices.currencies import ISO_4217_CODES
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
-from accounts.websocket_auth import AuthenticatedJsonConsumer
+from core.sockets import AuthenticatedJsonConsumer
 from dashboard.selectors import dashboard_metrics
 from invoices import live
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.authenticated import acting_user
-from billing.errors import DomainError
+from core.errors import DomainError
 from files import services
 from files.models import ProcessingBatch, ProcessingTask, StoredFile
 

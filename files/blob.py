@@ -22,7 +22,7 @@ import urllib3
 from django.conf import settings
 from urllib3.exceptions import HTTPError
 
-from billing.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from files.validation import FileTooLarge
 
 CHUNK_BYTES = 64 * 1024

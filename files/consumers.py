@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
-from accounts.websocket_auth import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
-from billing.errors import Forbidden, NotFound
+from core.errors import Forbidden, NotFound
+from core.sockets import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
 from files import progress, selectors
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from billing.health import HEALTHY, check_celery, measure
+from core.health import HEALTHY, check_celery, measure
 
 
 def database_connections() -> dict[str, Any]:

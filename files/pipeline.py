@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from files import progress
 from files.extraction import ExtractionError, ExtractionResult, TransientExtractionError, get_extractor
 from files.models import ProcessingStatus, ProcessingTask, StoredFile

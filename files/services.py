@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from billing.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from files.models import ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
 from files.pipeline import document_fail, document_process
 from files.storage import new_storage_key, storage_delete, storage_save

@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from billing.errors import DomainError
+from core.errors import DomainError
 
 PDF = "application/pdf"
 PNG = "image/png"

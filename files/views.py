@@ -30,7 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.authenticated import AuthenticatedHttpRequest
-from billing.errors import DomainError, InvalidInput, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 from files import selectors, services
 from files.forms import AttachmentForm
 from files.models import ProcessingStatus, ProcessingTask

@@ -1,6 +1,6 @@
 """Live invoice events: `/ws/invoices/` (every invoice the user may see) and
 `/ws/invoices/{id}/` (one invoice). Auth, ping/pong and close codes come from
-`accounts.websocket_auth.AuthenticatedJsonConsumer`; which invoices a user may see is
+`core.sockets.AuthenticatedJsonConsumer`; which invoices a user may see is
 the selectors' rule; the groups are `invoices.live`'s."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
-from accounts.websocket_auth import CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
-from billing.errors import NotFound
+from core.errors import NotFound
+from core.sockets import CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
 from invoices import live
 from invoices.selectors import invoice_get
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import formset_factory
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from invoices.currencies import ISO_4217_CODES
 from invoices.models import Customer, Invoice, InvoiceStatus, PaymentMethod
 from invoices.money import format_quantity, format_unit_price

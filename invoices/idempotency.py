@@ -27,8 +27,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from billing.errors import Conflict, InvalidInput, Unprocessable
-from billing.integrity import is_violation_of, log_unexpected
+from core.errors import Conflict, InvalidInput, Unprocessable
+from core.integrity import is_violation_of, log_unexpected
 from invoices.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

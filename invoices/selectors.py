@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from billing.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from invoices.filters import InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO

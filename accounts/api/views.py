@@ -28,7 +28,7 @@ from accounts.api.serializers import (
 )
 from accounts.authenticated import AuthenticatedRequest
 from accounts.throttles import LOGIN_THROTTLES, AuthAnonThrottle
-from billing.parsers import BoundedJSONParser
+from core.parsers import BoundedJSONParser
 
 TAGS = ["auth"]
 DETAIL = OpenApiResponse(DetailSerializer)

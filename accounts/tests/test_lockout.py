@@ -19,7 +19,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.lockout import login_identity
 from accounts.tests.factories import PASSWORD, UserFactory
-from billing.client_address import client_address
+from core.client_address import client_address
 
 LIMIT = 3
 

@@ -16,7 +16,7 @@ import pytest
 import websockets
 from django.conf import settings
 
-from billing.logging import redact
+from core.logging import redact
 from invoices.tests.browser_support import free_port
 
 pytestmark = pytest.mark.live

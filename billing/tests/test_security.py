@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from billing.logging import RedactSecretsFilter, redact
+from core.logging import RedactSecretsFilter, redact
 
 ALLOWED_ORIGIN = "https://app.example.com"
 
@@ -169,4 +169,4 @@ def test_every_configured_log_handler_redacts() -> None:
 
     assert handlers
     assert all("redact" in handler.get("filters", []) for handler in handlers.values())
-    assert django_settings.LOGGING["filters"]["redact"]["()"] == "billing.logging.RedactSecretsFilter"
+    assert django_settings.LOGGING["filters"]["redact"]["()"] == "core.logging.RedactSecretsFilter"

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from billing.errors import InvalidInput
 from companies.models import CompanyProfile, Numbering
 from companies.services import company_profile_update
 from companies.tests.factories import make_company
+from core.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authenticated import AuthenticatedRequest
+from core.negotiation import IgnoreAcceptNegotiation
 from dashboard import selectors
 from dashboard.api.serializers import (
     ActivityListSerializer,
@@ -28,7 +29,6 @@ from dashboard.api.serializers import (
     TopCustomersQuerySerializer,
     TopCustomersSerializer,
 )
-from invoices.api.export import IgnoreAcceptNegotiation
 from invoices.models import InvoiceStatus
 
 TAGS = ["dashboard"]

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from files import selectors
 from files.api.serializers import ProcessingTaskSerializer
 from files.models import ProcessingStatus

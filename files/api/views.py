@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authenticated import AuthenticatedRequest
+from core.negotiation import IgnoreAcceptNegotiation
 from files import selectors, services
 from files.api.serializers import (
     FileUploadInputSerializer,
@@ -41,7 +42,6 @@ from files.blob import fetch_blob
 from files.models import ProcessingBatch, StoredFile
 from files.storage import serves_signed_urls, signed_download_url
 from files.validation import FileSizeLimitUploadHandler, read_upload, validate_upload
-from invoices.api.export import IgnoreAcceptNegotiation
 
 ERROR = inline_serializer("FileError", fields={"detail": serializers.CharField()})
 BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="`{detail}` or field errors keyed by field.")
@@ -51,7 +51,7 @@ ERRORS = {
     415: OpenApiResponse(ERROR, description="Not a PDF, PNG, JPEG, WebP, TIFF or CII/UBL invoice XML."),
 }
 NOT_FOUND = OpenApiResponse(ERROR, description="No such object of yours.")
-# Every list is paginated (`billing.pagination`): a bad page, size, offset or count is a 400,
+# Every list is paginated (`core.pagination`): a bad page, size, offset or count is a 400,
 # a page past the last one a 404.
 LIST_ERRORS = {400: BAD_REQUEST, 404: OpenApiResponse(ERROR, description="No such page: past the last one.")}
 # A rough figure per document for one worker (measured on text PDFs and scans; see bench/).

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from billing.errors import DomainError
+from core.errors import DomainError
 from files import services
 from files.models import StoredFile
 from files.tests import documents as docs

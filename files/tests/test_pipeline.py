@@ -278,7 +278,7 @@ def test_retrying_a_failed_task_runs_it_again(
 
 
 def test_only_a_failed_task_can_be_retried(owner: Any) -> None:
-    from billing.errors import Conflict
+    from core.errors import Conflict
 
     task = ProcessingTask.objects.create(owner=owner, status="completed")
 

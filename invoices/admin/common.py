@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from billing.errors import DomainError
+from core.errors import DomainError
 from invoices.admin.display import describe_error
 
 

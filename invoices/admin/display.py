@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from billing.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from invoices.models import InvoiceStatus
 from invoices.money import format_money
 

@@ -24,7 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from accounts.authenticated import acting_user
-from billing.errors import DomainError
+from core.errors import DomainError
 from invoices import selectors, services
 from invoices.admin.display import describe_error
 from invoices.models import Invoice

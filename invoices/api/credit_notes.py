@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authenticated import AuthenticatedRequest
-from billing.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound
+from core.negotiation import IgnoreAcceptNegotiation, safe_filename
 from invoices import selectors
-from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import BAD_REQUEST, NOT_FOUND, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import ItemListField, LineItemSerializer
 from invoices.einvoice import UBL, EInvoiceUnavailable, einvoice_xml

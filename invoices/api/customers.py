@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authenticated import AuthenticatedRequest
-from billing.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from invoices import selectors, services
 from invoices.api.schema import BAD_REQUEST, PAGE_NOT_FOUND, is_plain_id
 from invoices.api.serializers import CustomerSerializer, ErrorSerializer

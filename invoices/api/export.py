@@ -7,8 +7,7 @@ row by row, so a large export never sits in memory whole.
 from __future__ import annotations
 
 import csv
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,13 +15,10 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
-from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.authenticated import AuthenticatedRequest
+from core.negotiation import IgnoreAcceptNegotiation
 from invoices import selectors
 from invoices.api.schema import BAD_REQUEST, invoice_filter_parameters
 from invoices.models import Invoice
@@ -48,28 +44,6 @@ CSV_COLUMNS = (
 CHUNK_SIZE = 500
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class IgnoreAcceptNegotiation(BaseContentNegotiation):
-    """For endpoints that answer with a file (CSV, PDF) whatever `Accept` says.
-
-    Without it, `Accept: text/csv` would be refused with 406 before the view runs; the
-    file itself bypasses the renderers, and errors are still rendered as JSON.
-    """
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser:
-        return next(iter(parsers))
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
-
-
-def safe_filename(name: str) -> str:
-    """A file name that cannot break out of a Content-Disposition header."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "invoice"
 
 
 def _text(value: str) -> str:

@@ -2,7 +2,7 @@
 
 Each endpoint checks access with a selector (an invoice the user may not see is a 404),
 makes one service call and renders the fresh invoice. Domain errors raised by the
-services become 400/403/404/409/412/422 in `billing.exceptions`.
+services become 400/403/404/409/412/422 in `core.exceptions`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authenticated import AuthenticatedRequest
-from billing.errors import InvalidInput, NotFound
-from billing.pagination import PAGINATION_PARAMETERS
+from core.errors import InvalidInput, NotFound
+from core.negotiation import IgnoreAcceptNegotiation, safe_filename
+from core.pagination import PAGINATION_PARAMETERS
 from invoices import selectors, services
 from invoices.api.credit_notes import (
     EINVOICE_UNAVAILABLE,
@@ -28,7 +29,6 @@ from invoices.api.credit_notes import (
     CreditNoteSerializer,
     ubl_response,
 )
-from invoices.api.export import IgnoreAcceptNegotiation, safe_filename
 from invoices.api.schema import (
     BAD_REQUEST,
     CONFLICT,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.errors import InvalidInput
-from billing.integrity import is_violation_of, log_unexpected
+from core.errors import InvalidInput
+from core.integrity import is_violation_of, log_unexpected
 from invoices.models import (
     Customer,
     Invoice,

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.errors import Conflict, InvalidInput, PreconditionFailed
-from billing.integrity import is_violation_of, log_unexpected
 from companies.models import DEFAULT_PAYMENT_TERMS_DAYS as COMPANY_DEFAULT_PAYMENT_TERMS_DAYS
 from companies.selectors import company_profile_get
+from core.errors import Conflict, InvalidInput, PreconditionFailed
+from core.integrity import is_violation_of, log_unexpected
 from invoices import events
 from invoices.currencies import ISO_4217_CODES
 from invoices.models import (

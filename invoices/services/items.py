@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from invoices.models import (
     Invoice,
     LineItem,

@@ -22,10 +22,10 @@ import secrets
 import string
 from datetime import date
 
-from billing.errors import Conflict
 from companies.models import CompanyProfile, Numbering, NumberSeries
 from companies.selectors import company_profile_get
 from companies.services import number_next
+from core.errors import Conflict
 from invoices.models import CreditNote, Invoice
 
 NUMBER_ALPHABET = string.ascii_uppercase + string.digits

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from billing.errors import Forbidden, InvalidInput
+from core.errors import Forbidden, InvalidInput
 from invoices import events
 from invoices.models import (
     PAYABLE_STATES,

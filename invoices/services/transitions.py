@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from billing.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from invoices.models import (
     PAYABLE_STATES,
     Invoice,

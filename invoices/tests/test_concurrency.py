@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from billing.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError
 from invoices import services
 from invoices.models import Invoice, InvoiceEvent, Payment
 from invoices.tests.factories import advance, item, make_invoice

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from rest_framework.response import Response
 
-from billing.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from invoices import services
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatus, Payment
 from invoices.tests.api_support import client_for, invoice_body

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from billing.integrity import violated_constraint
+from core.integrity import violated_constraint
 from invoices import services
 from invoices.models import Customer, IdempotencyRecord, Invoice, LineItem, Payment
 from invoices.money import InvoiceTotals
@@ -175,13 +175,13 @@ def test_an_unexpected_integrity_failure_in_create_is_a_logged_500_not_a_duplica
     client = client_for(owner)
     client.raise_request_exception = False
 
-    with caplog.at_level(logging.ERROR, logger="billing.integrity"):
+    with caplog.at_level(logging.ERROR, logger="core.integrity"):
         response = client.post(INVOICES, invoice_body(), format="json")
 
     assert response.status_code == 500
     assert "invoice_number" not in response.content.decode()
     assert not Invoice.objects.filter(owner=owner).exists()
-    assert [record.getMessage() for record in caplog.records if record.name == "billing.integrity"] == [
+    assert [record.getMessage() for record in caplog.records if record.name == "core.integrity"] == [
         "Unexpected integrity failure: invoices_invoice_total_is_sum: "
         "The invoice total must equal its subtotal plus tax."
     ]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput
 from invoices import services
 from invoices.models import CreditNote, Invoice, InvoiceEvent
 from invoices.tests.factories import advance, item, make_invoice

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
-from billing.errors import Conflict
 from billing.routing import websocket_application
+from core.errors import Conflict
 from invoices import live, services
 from invoices.models import InvoiceEvent, InvoiceStatus
 from invoices.tests.factories import advance, item, make_invoice

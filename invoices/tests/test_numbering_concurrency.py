@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.errors import InvalidInput
 from companies.tests.factories import make_company
+from core.errors import InvalidInput
 from invoices import services
 from invoices.models import CreditNote, Invoice
 from invoices.tests.factories import advance, item, make_invoice, make_user

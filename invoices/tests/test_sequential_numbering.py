@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from billing.errors import Forbidden
 from companies.models import NumberCounter
 from companies.tests.factories import make_company
+from core.errors import Forbidden
 from invoices import services
 from invoices.models import Invoice
 from invoices.tests.factories import advance, make_invoice

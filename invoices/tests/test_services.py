@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from invoices import services
 from invoices.models import Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.tests.factories import advance, item, make_invoice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from billing.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput
 from invoices import services
 from invoices.models import InvoiceEvent
 from invoices.tests.factories import advance, item, make_invoice

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.authenticated import AuthenticatedHttpRequest
-from billing.errors import NotFound
+from core.errors import NotFound
 from invoices import selectors
 from invoices.models import Customer, Invoice
 

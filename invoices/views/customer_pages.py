@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.authenticated import AuthenticatedHttpRequest
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 from invoices import selectors, services
 from invoices.forms import CustomerForm
 from invoices.views.common import customer_or_404, page_of

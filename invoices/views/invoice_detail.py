@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.authenticated import AuthenticatedHttpRequest
-from billing.errors import DomainError, InvalidInput, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 from files.forms import AttachmentForm
 from files.selectors import invoice_attachment_list
 from invoices import selectors, services

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.authenticated import AuthenticatedHttpRequest
-from billing.errors import Conflict, DomainError, InvalidInput, NotFound, PreconditionFailed
+from core.errors import Conflict, DomainError, InvalidInput, NotFound, PreconditionFailed
 from invoices import selectors, services
 from invoices.forms import (
     ITEMS_PREFIX,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from billing.celery import app as celery_app
-from billing.errors import Conflict
+from core.errors import Conflict
 from invoices import services
 from invoices.models import Invoice, InvoiceStatus
 from invoices.notifications import INVOICE_SENT_EMAIL, message_id_for

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from celery import current_app as current_celery_app
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
@@ -68,7 +69,9 @@ def check_channel_layer() -> dict[str, Any]:
 
 
 def check_celery() -> dict[str, Any]:
-    from billing.celery import app
+    # The project's app (billing.celery) is the current one once Django is set up; asking
+    # Celery for it keeps this module free of the configuration package.
+    app = current_celery_app
 
     # The app's own config is the truth: tests and `make run` switch it to eager.
     if app.conf.task_always_eager:

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from billing.errors import DomainError, InvalidInput
-from billing.parsers import body_too_large_detail
+from core.errors import DomainError, InvalidInput
+from core.parsers import body_too_large_detail
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.services import token_pair_issue
-from billing.throttles import parse_rate
+from core.throttles import parse_rate
 from invoices.tests.api_support import client_for
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_with_the_cache_down_requests_are_let_through_not_500(
     # Port 1 on the loopback refuses connections at once: a Redis that is down.
     settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
 
-    with caplog.at_level(logging.WARNING, logger="billing.throttles"):
+    with caplog.at_level(logging.WARNING, logger="core.throttles"):
         response = client_for(owner).get("/api/v1/invoices/")
 
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from billing.asgi import application
-from billing.unavailable import CLOSE_TRY_AGAIN_LATER, UNAVAILABLE_DETAIL
+from core.unavailable import CLOSE_TRY_AGAIN_LATER, UNAVAILABLE_DETAIL
 from invoices.tests.test_consumers import access_token
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -21,7 +21,7 @@ from rest_framework import pagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.errors import InvalidInput
+from core.errors import InvalidInput
 
 PAGE_SIZE_ALIASES = ("per_page",)
 OFFSET_PARAMETERS = ("skip", "limit")

@@ -7,7 +7,7 @@ import sys
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from billing.unavailable import DEPENDENCY_ERRORS, unavailable_response, wants_json
+from core.unavailable import DEPENDENCY_ERRORS, unavailable_response, wants_json
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -52,7 +52,7 @@ def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpRespon
 
 class DependencyUnavailableMiddleware:
     """Turns a dependency error raised by a view into the 503 (even with DEBUG on). Errors
-    raised by other middleware reach `billing.error_views.server_error`, which does the same."""
+    raised by other middleware reach `core.error_views.server_error`, which does the same."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response

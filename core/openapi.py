@@ -1,6 +1,6 @@
 """OpenAPI post-processing for what every API view shares.
 
-The general rate limit (`billing.throttles`) can answer any throttled operation with a
+The general rate limit (`core.throttles`) can answer any throttled operation with a
 429; client authors should find that, and its `Retry-After`, in the document rather than
 by surprise, and schema-driven tests should accept it.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from billing.throttles import ApiAnonThrottle, ApiUserThrottle
+from core.throttles import ApiAnonThrottle, ApiUserThrottle
 
 GENERAL_THROTTLES = (ApiUserThrottle, ApiAnonThrottle)
 RATE_LIMITED = {

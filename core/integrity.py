@@ -21,7 +21,7 @@ from functools import cache
 from django.apps import apps
 from django.db import IntegrityError, models
 
-logger = logging.getLogger("billing.integrity")
+logger = logging.getLogger("core.integrity")
 
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (?P<name>[\w$]+)")
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(?P<name>[\w$]+)'")

@@ -11,7 +11,7 @@ import pytest
 from django.urls import get_resolver, resolve
 from rest_framework.test import APIClient
 
-from billing.slashes import slashed_api_path
+from core.slashes import slashed_api_path
 from invoices.tests.api_support import client_for, invoice_body
 
 SAMPLE_VALUES = {"pk": "1", "token": "not-a-token"}
