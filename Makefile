@@ -9,6 +9,10 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/billing_stack
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/5
+# The settings default to production (DEBUG off, a real SECRET_KEY required). Everything
+# these targets run is development on this machine, so they turn DEBUG on unless told otherwise.
+DEBUG ?= true
+export DEBUG
 
 .PHONY: run test lint stack migrate demo install install-dev clean
 
@@ -44,7 +48,8 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	DEBUG=true $(VENV)/bin/mypy .  # the django-stubs plugin loads the settings
+	$(VENV)/bin/lint-imports --no-cache
 
 # The production topology on one machine without Docker: two ASGI web processes,
 # a Celery worker and beat, on the local PostgreSQL and Redis.

@@ -88,41 +88,41 @@ def fresh_channel_layer(settings) -> None:
 
 @pytest.fixture
 def owner(db: Any) -> Any:
-    from invoices.tests.factories import make_user
+    from accounts.tests.factories import make_user
 
     return make_user(username="olivia")
 
 
 @pytest.fixture
 def other_user(db: Any) -> Any:
-    from invoices.tests.factories import make_user
+    from accounts.tests.factories import make_user
 
     return make_user(username="mallory")
 
 
 @pytest.fixture
 def approver(db: Any) -> Any:
-    from invoices.tests.factories import make_user
+    from accounts.tests.factories import make_user
 
     return make_user(username="alice", approver=True)
 
 
 @pytest.fixture
 def second_approver(db: Any) -> Any:
-    from invoices.tests.factories import make_user
+    from accounts.tests.factories import make_user
 
     return make_user(username="bob", approver=True)
 
 
 @pytest.fixture
 def staff_without_permission(db: Any) -> Any:
-    from invoices.tests.factories import make_user
+    from accounts.tests.factories import make_user
 
     return make_user(username="stan", staff=True)
 
 
 @pytest.fixture
 def admin_user(db: Any) -> Any:
-    from invoices.tests.factories import make_user
+    from accounts.tests.factories import make_user
 
     return make_user(username="root", superuser=True)

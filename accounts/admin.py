@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -20,13 +21,41 @@ from accounts.models import User
 from accounts.selectors import user_list_with_roles, user_roles
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class IdentityRulesMixin:
+    """Usernames and e-mail addresses follow sign-up's rules (`services.user_identity_errors`),
+    so staff cannot make an account named `x@y.example` that could never log in by
+    username, or a second account for an address. The service's messages are shown at
+    the fields; the database's e-mail constraint stays as the last line of defence."""
+
+    def clean(self) -> dict[str, Any]:
+        form: Any = self
+        cleaned = super().clean()  # type: ignore[misc]
+        username, email = cleaned.get("username"), cleaned.get("email")
+        errors = services.user_identity_errors(username=username or "", email=email or "", exclude_id=form.instance.pk)
+        for field, messages in errors.items():
+            if (field == "username" and username is None) or (field == "email" and email is None):
+                continue  # already refused as a field; the shape comes first
+            new = [message for message in messages if message not in form.errors.get(field, [])]
+            if new:
+                form.add_error(field, new)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """Unique fields as Django checks them; the e-mail constraint is the service's rule."""
+        form: Any = self
+        try:
+            form.instance.validate_unique(exclude=form._get_validation_exclusions())
+        except ValidationError as error:
+            form._update_errors(error)
+
+
+class UserCreationAdminForm(IdentityRulesMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "email", "full_name")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(IdentityRulesMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"

@@ -133,13 +133,34 @@ def _registration_errors(*, user: User) -> dict[str, list[str]]:
             errors.setdefault(field, []).extend(messages)
     if not user.email and "email" not in errors:
         errors["email"] = ["This field may not be blank."]
-    if "@" in user.username:
-        errors.setdefault("username", []).append(
-            'A username may not contain "@"; it is reserved for logging in with an e-mail address.'
-        )
+    for field, messages in user_identity_errors(username=user.username, email=user.email, email_taken=False).items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+USERNAME_WITH_AT = 'A username may not contain "@"; it is reserved for logging in with an e-mail address.'
+USERNAME_TAKEN = "A user with that username already exists."
+EMAIL_TAKEN = "A user with that e-mail address already exists."
+
+
+def user_identity_errors(
+    *, username: str, email: str, exclude_id: int | None = None, email_taken: bool = True
+) -> dict[str, list[str]]:
+    """What every door that names an account checks: sign-up, and staff in the admin.
+
+    A username may not contain "@" (at login "@" marks an e-mail address, so such a user
+    could never log in by username); usernames and addresses are unique ignoring case,
+    since login looks them up ignoring case. Sign-up passes `email_taken=False`: it never
+    says an address has an account (see `user_register`); staff are told."""
+    errors: dict[str, list[str]] = {}
     manager = get_user_model()._default_manager
-    if user.username and manager.filter(username__iexact=user.username).exists():
-        errors.setdefault("username", []).append("A user with that username already exists.")
+    others = manager.exclude(pk=exclude_id) if exclude_id is not None else manager.all()
+    if "@" in username:
+        errors.setdefault("username", []).append(USERNAME_WITH_AT)
+    if username and others.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append(USERNAME_TAKEN)
+    if email_taken and email and others.filter(email__iexact=email).exists():
+        errors.setdefault("email", []).append(EMAIL_TAKEN)
     return errors
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "billing.settings")
+os.environ.setdefault("DEBUG", "true")  # a local measurement, like `make run`
 
 import django
 

@@ -24,12 +24,17 @@ env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file, overwrite=False)
 
-DEBUG: bool = env.bool("DEBUG", default=True)
+# Off unless turned on: a deploy that forgets DEBUG gets the production behaviour (and must
+# set SECRET_KEY). `make run`, `make stack` and the test settings turn it on explicitly.
+DEBUG: bool = env.bool("DEBUG", default=False)
 
 INSECURE_DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 (a sentinel, refused below)
 SECRET_KEY: str = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
+        "(DEBUG is off unless set; use DEBUG=true for development)."
+    )
 
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "files",
     "dashboard",
     "outbox",
+    "demo",  # seed_demo: above the domain apps, imported by none
 ]
 
 MIDDLEWARE = [
@@ -223,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
 OUTBOX_HANDLERS: dict[str, str] = {
     "invoice.sent_email": "invoices.notifications.invoice_sent_email_deliver",
 }
+# After the commit that wrote a message: hand it to a Celery worker (the sweep covers failures).
+OUTBOX_RELAY: str = "outbox.relay.relay_message"
 OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_RETRY_BASE_SECONDS: float = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 OUTBOX_RETRY_MAX_SECONDS: float = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
@@ -277,6 +285,8 @@ UPLOAD_BLOB_ALLOWED_HOSTS: list[str] = env.list("UPLOAD_BLOB_ALLOWED_HOSTS", def
 UPLOAD_BLOB_TIMEOUT_SECONDS: float = env.float("UPLOAD_BLOB_TIMEOUT_SECONDS", default=10.0)
 # The Celery queue uploaded documents are read on (OCR is heavy: it can get workers of its own).
 DOCUMENT_PROCESSING_QUEUE: str = env.str("DOCUMENT_PROCESSING_QUEUE", default="celery")
+# Who hears of committed file changes (see files/events.py): the pipeline's task queue.
+FILE_EVENT_SUBSCRIBERS: list[str] = ["files.tasks.documents_queued_enqueue"]
 # Reading uploaded documents (files.extraction): which extractor, and the limits that keep a
 # hostile file from exhausting a worker.
 DOCUMENT_EXTRACTOR: str = env.str("DOCUMENT_EXTRACTOR", default="files.extraction.local.LocalExtractor")
@@ -323,8 +333,14 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Billing <billing@localhost>")
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- Domain events: who hears about committed invoice changes (see invoices/events.py) ---
+# --- Domain events: who hears about invoice changes (see invoices/events.py) -----------
+# Inside the change's transaction: what they write commits or rolls back with the change.
+INVOICE_EVENT_TRANSACTION_SUBSCRIBERS: list[str] = ["invoices.notifications.invoice_sent_email_enqueue"]
+# After the commit: live updates.
 INVOICE_EVENT_SUBSCRIBERS: list[str] = ["invoices.live.publish_invoice_message"]
+
+# --- Pages: the parts of the invoice page that apps above invoices contribute -----------
+INVOICE_PAGE_SECTIONS: list[str] = ["files.views.invoice_attachments_section"]
 
 # --- Money ----------------------------------------------------------------------------
 DEFAULT_CURRENCY: str = env.str("DEFAULT_CURRENCY", default="USD")

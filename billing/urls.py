@@ -6,9 +6,10 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace, csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from core import health
+from core.api_docs import RedocPage, SwaggerPage
 from core.api_root import api_root
 
 
@@ -25,8 +26,8 @@ urlpatterns = [
     path("", include("django_prometheus.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", _docs_csp(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
-    path("api/redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
+    path("api/docs/", _docs_csp(SwaggerPage.as_view(url_name="schema")), name="swagger-ui"),
+    path("api/redoc/", _docs_csp(RedocPage.as_view(url_name="schema")), name="redoc"),
     path("api/v1/", api_root, name="api-root"),
     path("api/v1/auth/", include("accounts.api.urls")),
     path("api/v1/dashboard/", include("dashboard.api.urls")),

@@ -53,9 +53,12 @@ class CompanyProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(numbering__in=[choice.value for choice in Numbering]),
                 name="companies_profile_numbering_valid",
+                violation_error_message="Numbering must be random or sequential.",
             ),
             models.CheckConstraint(
-                condition=Q(payment_terms_days__lte=365), name="companies_profile_payment_terms_at_most_a_year"
+                condition=Q(payment_terms_days__lte=365),
+                name="companies_profile_payment_terms_at_most_a_year",
+                violation_error_message="Payment terms can be at most 365 days.",
             ),
         ]
 
@@ -81,7 +84,11 @@ class NumberCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["owner", "series", "period"], name="companies_counter_unique"),
+            models.UniqueConstraint(
+                fields=["owner", "series", "period"],
+                name="companies_counter_unique",
+                violation_error_message="This owner already has a counter for this series and year.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,8 +22,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from companies.models import CompanyProfile, NumberCounter, Numbering
 from companies.numbering import counter_period, format_number, pattern_errors
+from core.currencies import ISO_4217_CODES
 from core.errors import InvalidInput
-from invoices.currencies import ISO_4217_CODES
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -15,10 +16,30 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import DomainError, InvalidInput
 from core.parsers import body_too_large_detail
 
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def nested_field_errors(errors: dict[str, Any]) -> dict[str, Any]:
+    """Services key a line's errors by path (`items[1].unit_price`); the API answers in
+    DRF's own shape for nested input, `{"items": {"1": {"unit_price": [...]}}}`, the same
+    shape its serializers give for a malformed line, so a client reads both one way."""
+    nested: dict[str, Any] = {}
+    for key, value in errors.items():
+        parts = [name or index for name, index in _PATH_PART.findall(key)]
+        node = nested
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):  # a message already sits there: keep this one flat
+                node, parts = nested, [key]
+                break
+            node = child
+        node[parts[-1] if parts else key] = value
+    return nested
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InvalidInput) and exc.errors:
-        return Response(exc.errors, status=exc.status_code)
+        return Response(nested_field_errors(exc.errors), status=exc.status_code)
     if isinstance(exc, DomainError):
         return Response({"detail": exc.detail, **exc.extra}, status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 SERVICE_NAME = "billing"
 logger = logging.getLogger(__name__)
@@ -133,19 +133,19 @@ def _body(status: str, **extra: Any) -> dict[str, Any]:
     return {"status": status, "service": SERVICE_NAME, "version": settings.VERSION, **extra}
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(_body(HEALTHY))
 
 
-@require_GET
+@require_safe
 def health_database(request: HttpRequest) -> JsonResponse:
     result = run_check("database")
     healthy = _is_up("database", result)
     return JsonResponse(_body(HEALTHY if healthy else UNHEALTHY, database=result), status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def health_detailed(request: HttpRequest) -> JsonResponse:
     components = {name: run_check(name) for name in CHECKS}
     down = sorted(name for name, result in components.items() if not _is_up(name, result))

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+
 from core.throttles import ApiAnonThrottle, ApiUserThrottle
+
+# The 400 of every app's API: the exception handler's field errors (`core.exceptions`).
+BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors, keyed by field.")
 
 GENERAL_THROTTLES = (ApiUserThrottle, ApiAnonThrottle)
 RATE_LIMITED = {

@@ -21,11 +21,11 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
+from accounts.roles import is_approver, sees_every_owner, visible_to
 from invoices.events import event_summary, invoice_summary
 from invoices.models import OWED, Customer, Invoice, InvoiceEvent, InvoiceStatus
 from invoices.money import ZERO, format_amount
 from invoices.money_db import MoneySum
-from invoices.roles import APPROVE_PERMISSION
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -70,14 +70,10 @@ def _overdue(today: date) -> Q:
     return Q(status=S.OVERDUE) | Q(status=S.SENT, due_date__lt=today)
 
 
-def _could_approve(user: User) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perm(APPROVE_PERMISSION))
-
-
-def _pending_approvals(user: User) -> Q:
+def _pending_approvals(user: Any) -> Q:
     """Approvers see the queue they can act on (four-eyes: never their own invoices);
     everyone else sees their own invoices waiting for someone's approval."""
-    if _could_approve(user):
+    if is_approver(user):
         return Q(status=S.PENDING_APPROVAL) & ~Q(owner=user)
     return Q(status=S.PENDING_APPROVAL, owner=user)
 
@@ -166,7 +162,7 @@ def dashboard_metrics(*, user: User, today: date | None = None) -> dict[str, Any
         )
     return {
         "as_of": today.isoformat(),
-        "scope": "all" if user.is_staff else "own",
+        "scope": "all" if sees_every_owner(user) else "own",
         "currencies": currencies,
         "counts_by_status": totals_by_status,
         "pending_approvals": pending_total,
@@ -346,9 +342,7 @@ def dashboard_recent_activity(*, user: User, limit: int = 20) -> list[dict[str, 
         raise ValueError("limit must be at least 1")
     # Events carry their invoice's owner, so an owner's feed reads one index; the
     # join on the invoice only drops deleted invoices (and their events) from view.
-    scope = InvoiceEvent.objects.filter(invoice__deleted_at__isnull=True)
-    if not user.is_staff:
-        scope = scope.filter(owner=user)
+    scope = visible_to(InvoiceEvent.objects.filter(invoice__deleted_at__isnull=True), user)
     events = scope.select_related("invoice", "actor").order_by("-created_at", "-id")[:limit]
     return [
         {"event": event_summary(event, currency=event.invoice.currency), "invoice": invoice_summary(event.invoice)}

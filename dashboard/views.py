@@ -18,9 +18,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.authenticated import AuthenticatedHttpRequest
+from accounts.roles import is_approver
 from dashboard import selectors
 from invoices.models import InvoiceStatus
-from invoices.roles import APPROVE_PERMISSION
 
 REVENUE_MONTHS = 12
 TOP_CUSTOMERS = 5
@@ -55,7 +55,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "metrics": metrics,
             "statuses": statuses,
             # Approvers' pending count is the queue they may act on; everyone else's is their own.
-            "approver": bool(user.is_staff and user.has_perm(APPROVE_PERMISSION)),
+            "approver": is_approver(user),
             "aging": aging,
             "revenue": revenue,
             "customers": customers,

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.roles import visible_to
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -36,8 +38,7 @@ class StoredFileQuerySet(models.QuerySet):
 
     def visible_to(self, user: User) -> StoredFileQuerySet:
         """Owners see their own files, staff everyone's; deleted ones nobody."""
-        live = self.alive()
-        return live if user.is_staff else live.filter(owner=user)
+        return visible_to(self.alive(), user)
 
 
 class StoredFile(models.Model):
@@ -60,7 +61,13 @@ class StoredFile(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="files_storedfile_size_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0),
+                name="files_storedfile_size_positive",
+                violation_error_message="The file is empty.",
+            )
+        ]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="files_file_owner_created_idx"),
             models.Index(fields=["sha256"], name="files_file_sha256_idx"),
@@ -109,6 +116,7 @@ class ProcessingBatch(models.Model):
             models.CheckConstraint(
                 condition=Q(confidence_threshold__gte=0) & Q(confidence_threshold__lte=1),
                 name="files_batch_confidence_threshold_range",
+                violation_error_message="The confidence threshold must be between 0 and 1.",
             ),
         ]
         indexes = [models.Index(fields=["owner", "-created_at"], name="files_batch_owner_created_idx")]
@@ -143,8 +151,16 @@ class ProcessingTask(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="files_task_progress_at_most_100"),
-            models.CheckConstraint(condition=Q(status__in=ProcessingStatus.values), name="files_task_status_valid"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="files_task_progress_at_most_100",
+                violation_error_message="Progress cannot pass 100 percent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProcessingStatus.values),
+                name="files_task_status_valid",
+                violation_error_message="The task's status is not one of the known states.",
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="files_task_owner_created_idx"),

@@ -12,14 +12,13 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotFound
+from files import events
 from files.models import ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
 from files.pipeline import document_fail, document_process
 from files.storage import new_storage_key, storage_delete, storage_save
@@ -127,11 +126,8 @@ def upload_batch_create(
 
 
 def _queue_on_commit(task_ids: list[str]) -> None:
-    from files.tasks import document_process_task
-
-    queue = settings.DOCUMENT_PROCESSING_QUEUE
-    for task_id in task_ids:
-        transaction.on_commit(partial(document_process_task.apply_async, args=[task_id], queue=queue))
+    """The pipeline's task is queued by a subscriber (`files.tasks`) after the commit."""
+    events.emit_on_commit(events.DocumentsQueued(task_ids=tuple(task_ids)))
 
 
 def sample_file_create(
@@ -180,7 +176,8 @@ def processing_task_retry(*, task_id: uuid.UUID, actor: User) -> ProcessingTask:
 def review_invoice_save(*, task_id: uuid.UUID, actor: User, fields: dict[str, Any]) -> Invoice:
     """Save what a person checked for a task that waited for review: the draft is made by
     `invoice_create` (`source=extracted`), the document is attached, and the task records
-    it (`invoice_id`, `auto_saved` false). Keyed by the task like the pipeline's own save:
+    it (`invoice_id`, `auto_saved` false) and is `completed`: nothing waits for review any
+    more, so the batch counts and the jobs page stop listing it. Keyed by the task like the pipeline's own save:
     the task row is locked, and a task that already has its invoice returns that one, so
     a second submit of the form never makes a second invoice."""
     with transaction.atomic():
@@ -195,6 +192,7 @@ def review_invoice_save(*, task_id: uuid.UUID, actor: User, fields: dict[str, An
         if task.file_id is not None:
             StoredFile.objects.alive().filter(pk=task.file_id).update(invoice=invoice)
         task.invoice = invoice
+        task.status = ProcessingStatus.COMPLETED
         task.result = {**(task.result or {}), "auto_saved": False, "invoice_id": invoice.pk}
-        task.save(update_fields=["invoice", "result"])
+        task.save(update_fields=["invoice", "status", "result"])
     return invoice

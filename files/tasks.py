@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
+from django.conf import settings
 
+from files.events import DocumentsQueued
 from files.extraction import TransientExtractionError
 
 MAX_RETRIES = 5
@@ -46,3 +48,10 @@ def document_process_task(self, task_id: str) -> str | None:
     except TransientExtractionError as error:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
     return task.status if task is not None else None
+
+
+def documents_queued_enqueue(event: DocumentsQueued) -> None:
+    """Subscriber (`settings.FILE_EVENT_SUBSCRIBERS`): queue the pipeline for each task,
+    on `DOCUMENT_PROCESSING_QUEUE`, once the upload or retry has committed."""
+    for task_id in event.task_ids:
+        document_process_task.apply_async(args=[task_id], queue=settings.DOCUMENT_PROCESSING_QUEUE)

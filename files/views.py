@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.authenticated import AuthenticatedHttpRequest
+from accounts.roles import may_see_owned_by
 from core.errors import DomainError, InvalidInput, NotFound
 from files import selectors, services
 from files.forms import AttachmentForm
@@ -37,8 +38,22 @@ from files.models import ProcessingStatus, ProcessingTask
 from files.services import MAX_FILES_PER_UPLOAD
 from files.validation import FileSizeLimitUploadHandler, FileTooLarge, read_upload, validate_upload
 from invoices.forms import ITEMS_PREFIX, InvoiceForm, LineItemFormSet
+from invoices.models import Invoice
 from invoices.views.common import customers_owned_by, invoice_or_404
 from invoices.views.invoice_detail import render_invoice_detail
+
+
+def invoice_attachments_section(
+    *, request: HttpRequest, invoice: Invoice, attachment_form: AttachmentForm | None = None, **other_forms: Any
+) -> dict[str, Any]:
+    """The attachments card of the invoice page (`settings.INVOICE_PAGE_SECTIONS`).
+    Files are attached by the invoice's owner; removed (by the owner or staff) in draft."""
+    return {
+        "attachments": selectors.invoice_attachment_list(invoice=invoice),
+        "can_attach": invoice.owner_id == request.user.pk,
+        "can_remove_attachments": invoice.is_editable and may_see_owned_by(request.user, invoice.owner_id),
+        "attachment_form": attachment_form or AttachmentForm(),
+    }
 
 
 @login_required

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
-from core.errors import NotFound
 from core.sockets import CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
 from invoices import live
-from invoices.selectors import invoice_get
+from invoices.selectors import invoice_is_visible
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,13 +29,7 @@ class InvoiceListConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
         return [live.user_invoices_group(user)]
 
 
-@database_sync_to_async
-def _invoice_visible(user: User, invoice_id: str) -> bool:
-    try:
-        invoice_get(user=user, invoice_id=invoice_id)
-    except NotFound:
-        return False
-    return True
+_invoice_visible = database_sync_to_async(invoice_is_visible)
 
 
 class InvoiceDetailConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
@@ -45,6 +38,6 @@ class InvoiceDetailConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
 
     async def subscribe(self, user: User) -> list[str]:
         invoice_id = self.scope["url_route"]["kwargs"]["invoice_id"]
-        if not await _invoice_visible(user, invoice_id):
+        if not await _invoice_visible(user=user, invoice_id=invoice_id):
             raise SocketRefused(CLOSE_NOT_FOUND)
         return [live.invoice_group(int(invoice_id))]

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
+from accounts.roles import visible_to
 from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
 
@@ -30,7 +31,7 @@ def _money_field(**kwargs: Any) -> models.DecimalField:
 class CreditNoteQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CreditNoteQuerySet:
         """The same rule as invoices: owners see their own, staff everyone's."""
-        return self if user.is_staff else self.filter(owner=user)
+        return visible_to(self, user)
 
 
 class CreditNote(models.Model):
@@ -51,7 +52,11 @@ class CreditNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "number"], name="invoices_creditnote_number_unique_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "number"],
+                name="invoices_creditnote_number_unique_per_owner",
+                violation_error_message="You already have a credit note with this number.",
+            ),
             # Money compared in integer cents, as on invoices (see invoices/money_db.py).
             models.CheckConstraint(
                 # Lookups joined with & make a Q; django-stubs types the result as Combinable.
@@ -87,13 +92,26 @@ class CreditNoteItem(models.Model):
     class Meta:
         ordering = ["line_number", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["credit_note", "line_number"], name="invoices_creditnoteitem_unique"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="invoices_creditnoteitem_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="invoices_creditnoteitem_price_non_negative"),
+            models.UniqueConstraint(
+                fields=["credit_note", "line_number"],
+                name="invoices_creditnoteitem_unique",
+                violation_error_message="Each line of a credit note has its own line number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="invoices_creditnoteitem_quantity_positive",
+                violation_error_message="Quantity must be greater than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="invoices_creditnoteitem_price_non_negative",
+                violation_error_message="Unit price cannot be negative.",
+            ),
             models.CheckConstraint(
                 condition=GreaterThanOrEqual(minor_units("line_total"), 0)
                 & GreaterThanOrEqual(minor_units("tax_amount"), 0),
                 name="invoices_creditnoteitem_amounts_non_negative",
+                violation_error_message="A credit note line's total and tax cannot be negative.",
             ),
         ]
 

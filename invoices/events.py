@@ -3,8 +3,15 @@
 A service builds an `InvoiceMessage` (the shape WebSocket clients receive, SPEC
 section 6) and calls `emit_on_commit`. Nothing leaves the process until the
 database has committed, so a rolled-back or losing request has no side effect.
-Subscribers are listed in `settings.INVOICE_EVENT_SUBSCRIBERS` (dotted paths), so
-anyone can find who listens: the live-update bridge, the dashboard refresher.
+
+Subscribers are listed in settings (dotted paths), so anyone can find who listens, and
+the services never import them (a subscriber may queue Celery work; tasks import
+services, so the arrow must not run back):
+- `INVOICE_EVENT_TRANSACTION_SUBSCRIBERS` run at once, inside the change's transaction,
+  for what must be written with the change or not at all: the outbox row of the
+  "invoice sent" e-mail (`invoices.notifications`). Their errors roll the change back.
+- `INVOICE_EVENT_SUBSCRIBERS` run after the commit: the live-update bridge. One failing
+  never blocks the others and never undoes the committed change.
 """
 
 from __future__ import annotations
@@ -129,8 +136,8 @@ def build_message(
     )
 
 
-def _subscribers() -> tuple[Callable[[InvoiceMessage], None], ...]:
-    return tuple(import_string(path) for path in getattr(settings, "INVOICE_EVENT_SUBSCRIBERS", ()))
+def _subscribers(setting: str = "INVOICE_EVENT_SUBSCRIBERS") -> tuple[Callable[[InvoiceMessage], None], ...]:
+    return tuple(import_string(path) for path in getattr(settings, setting, ()))
 
 
 def dispatch(message: InvoiceMessage) -> None:
@@ -144,4 +151,9 @@ def dispatch(message: InvoiceMessage) -> None:
 
 
 def emit_on_commit(message: InvoiceMessage) -> None:
+    """Announce a change the caller's transaction is making. The transaction subscribers
+    write their rows now, so those commit or roll back with the change; everything else
+    hears of it once the transaction has committed."""
+    for subscriber in _subscribers("INVOICE_EVENT_TRANSACTION_SUBSCRIBERS"):
+        subscriber(message)
     transaction.on_commit(lambda: dispatch(message))

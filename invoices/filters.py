@@ -1,4 +1,5 @@
-"""FilterSets for invoice lists, shared by the API, the pages and the CSV export.
+"""FilterSets for invoice and customer lists, shared by the API, the pages and the CSV export
+(through `invoices.selectors.invoice_list` and `customer_list`).
 
 Every filter is strict: an unknown status, a malformed date or amount, or an unknown
 ordering field is an error naming the valid values, never silently ignored. Statuses and
@@ -16,6 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 
+from accounts.roles import visible_to
 from invoices.models import Customer, Invoice, InvoiceStatus
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ DEFAULT_ORDERING = "-date_created"
 # Sorted by their lower-case form: SQLite (and PostgreSQL under the C collation) would
 # put "smithers" after "Umbrella".
 TEXT_ORDERING_FIELDS = frozenset({"customer_name", "invoice_number"})
+CUSTOMER_ORDERING_FIELDS = ("name", "created_at", "updated_at")
+CUSTOMER_TEXT_ORDERING_FIELDS = frozenset({"name"})  # "smithers" before "Umbrella" on every database
 
 
 class CommaSeparatedStatusField(forms.CharField):
@@ -134,9 +138,10 @@ class InvoiceFilterSet(django_filters.FilterSet):
         super().__init__(_with_sort_aliases(data), *args, **kwargs)
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)
-        if user is not None and not user.is_staff:
+        if user is not None:
+            # Only customers the user may see are valid choices; another owner's id is "not a choice".
             for name in ("customer", "customer_id"):
-                self.filters[name].queryset = Customer.objects.filter(owner=user)
+                self.filters[name].queryset = visible_to(Customer.objects.all(), user)
 
     def filter_currency(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(currency=value.upper()) if value else qs
@@ -181,3 +186,45 @@ def _with_sort_aliases(data: Any) -> Any:
         sort_by = str(merged.get("sort_by", "")).strip()
         merged["ordering"] = f"-{sort_by}" if order == "desc" and sort_by else sort_by
     return merged
+
+
+class CustomerOrderingField(forms.CharField):
+    def clean(self, value: Any) -> list[str]:
+        value = super().clean(value)
+        terms = [part.strip() for part in (value or "").split(",") if part.strip()]
+        unknown = [term for term in terms if term.lstrip("-") not in CUSTOMER_ORDERING_FIELDS]
+        if unknown:
+            raise forms.ValidationError(
+                f"Cannot order by {', '.join(unknown)}; valid fields: {', '.join(CUSTOMER_ORDERING_FIELDS)} "
+                "(prefix - for descending)."
+            )
+        return terms
+
+
+class CustomerOrderingFilter(django_filters.Filter):
+    field_class = CustomerOrderingField
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or e-mail.")
+    ordering = CustomerOrderingFilter(
+        method="filter_ordering",
+        help_text=f"One of {', '.join(CUSTOMER_ORDERING_FIELDS)}; '-' for descending. Default name.",
+    )
+
+    class Meta:
+        model = Customer
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value)) if value else queryset
+
+    def filter_ordering(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset  # applied in `filter_queryset`, after every filter, with id breaking ties
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        terms = self.form.cleaned_data.get("ordering") or ["name"]
+        tie_breaker = "-id" if terms[0].startswith("-") else "id"
+        ordering = [order_by_term(term, CUSTOMER_TEXT_ORDERING_FIELDS) for term in terms]
+        return super().filter_queryset(queryset).order_by(*ordering, tie_breaker)

@@ -8,8 +8,8 @@ back on the field that caused them with `add_service_errors`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import formset_factory
 
+from core.currencies import ISO_4217_CODES
 from core.errors import InvalidInput
-from invoices.currencies import ISO_4217_CODES
 from invoices.models import Customer, Invoice, InvoiceStatus, PaymentMethod
 from invoices.money import format_quantity, format_unit_price
 
@@ -47,7 +47,7 @@ class ServiceErrorsMixin:
             form.add_error(None, error.detail)
             return
         for key, messages in error.errors.items():
-            if key in self.ignored_service_keys or key in exclude:
+            if key in self.ignored_service_keys or any(key == name or key.startswith(f"{name}[") for name in exclude):
                 continue
             name = self.service_fields.get(key, key)
             form.add_error(name if name in form.fields else None, _flatten(messages))
@@ -126,7 +126,8 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text="Leave empty for a number like INV-202501-7KQ2ZD.",
     )
-    currency = forms.ChoiceField(choices=currency_choices)
+    # Chosen from the list, checked by the service: an unknown code gets its message.
+    currency = forms.CharField(widget=forms.Select(choices=currency_choices()))
     issue_date = forms.DateField(label="Issue date", required=False, widget=_date_input())
     due_date = forms.DateField(
         label="Due date", required=False, widget=_date_input(), help_text="Leave empty for 30 days after issue."
@@ -169,30 +170,27 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
 
 
 class LineItemForm(forms.Form):
-    """One line of the item table. Every field is optional here: a line left blank is
-    dropped, and what a filled line lacks is reported by the service on that line."""
+    """One line of the item table, as typed. Every field is text here: a line left blank
+    is dropped, and whether a filled line's numbers are numbers, signs and places included,
+    is said by the service on that line, in the words the API and the admin use too."""
 
-    description = forms.CharField(required=False, max_length=500)
-    quantity = forms.DecimalField(required=False, initial=Decimal(1), widget=_decimal_input(size=6))
-    unit_price = forms.DecimalField(label="Unit price", required=False, widget=_decimal_input(size=9))
-    discount_percent = forms.DecimalField(
-        label="Discount %", required=False, initial=Decimal(0), widget=_decimal_input(size=5)
-    )
-    tax_rate = forms.DecimalField(label="Tax %", required=False, initial=Decimal(0), widget=_decimal_input(size=5))
+    description = forms.CharField(required=False)
+    quantity = forms.CharField(required=False, initial="1", widget=_decimal_input(size=6))
+    unit_price = forms.CharField(label="Unit price", required=False, widget=_decimal_input(size=9))
+    discount_percent = forms.CharField(label="Discount %", required=False, initial="0", widget=_decimal_input(size=5))
+    tax_rate = forms.CharField(label="Tax %", required=False, initial="0", widget=_decimal_input(size=5))
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
-        return not (data.get("description") or "").strip() and data.get("unit_price") is None
+        return not (data.get("description") or "").strip() and not (data.get("unit_price") or "").strip()
 
     def as_item(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
-            "description": data.get("description") or "",
-            "quantity": data.get("quantity"),
-            "unit_price": data.get("unit_price"),
-            "discount_percent": data.get("discount_percent") or Decimal(0),
-            "tax_rate": data.get("tax_rate") or Decimal(0),
-        }
+        return {name: data.get(name) or "" for name in LINE_FIELDS}
+
+
+LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent", "tax_rate")
+_LINE_KEY = re.compile(r"^items\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
 
 
 class BaseLineItemFormSet(forms.BaseFormSet):
@@ -208,20 +206,21 @@ class BaseLineItemFormSet(forms.BaseFormSet):
         return [form.as_item() for form in self.filled_forms()]
 
     def add_service_errors(self, error: InvalidInput) -> bool:
-        """Put `items[i].field` errors on the i-th filled line; True if any were placed."""
-        raw = (error.errors or {}).get("items")
-        if raw is None:
-            return False
-        if not isinstance(raw, Mapping):
-            self._non_form_errors = self.error_class(_flatten(raw))
-            return True
+        """Put each `items[i].field` error on the i-th filled line's field, and `items`
+        errors above the table; True if any were placed."""
+        placed = False
         filled = self.filled_forms()
-        for key, field_errors in raw.items():
-            index = int(key.removeprefix("items[").removesuffix("]"))
-            form = filled[index]
-            for name, messages in field_errors.items():
-                form.add_error(name if name in form.fields else None, _flatten(messages))
-        return True
+        for key, messages in (error.errors or {}).items():
+            match = _LINE_KEY.match(key)
+            if key == "items":
+                self._non_form_errors = self.error_class(_flatten(messages))
+                placed = True
+            elif match and int(match["index"]) < len(filled):
+                form = filled[int(match["index"])]
+                field = match["field"]
+                form.add_error(field if field in form.fields else None, _flatten(messages))
+                placed = True
+        return placed
 
 
 # `formset_factory` returns a subclass of `formset`; the stubs only promise a BaseFormSet.
@@ -265,6 +264,9 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
 
 class CreditNoteForm(ServiceErrorsMixin, forms.Form):
     """One credited line from the invoice page; the API takes any number of lines."""
+
+    # The service names the line's fields by path; this form's one line is line 0.
+    service_fields = {f"items[0].{name}": name for name in ("description", "quantity", "unit_price", "tax_rate")}
 
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     description = forms.CharField(max_length=500)

@@ -29,6 +29,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.integrity import is_violation_of, log_unexpected
+from invoices.actions import transaction_for_one_write
 from invoices.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -71,7 +72,9 @@ def idempotent_response(*, request: Request, scope: str, handler: Callable[[], R
         raise InvalidInput(errors={HEADER: [f"At most {MAX_KEY_LENGTH} characters."]})
     fingerprint = request_fingerprint(request.data)
     lookup = {"user": request.user, "scope": scope, "key": key}
-    with transaction.atomic():
+    # The record and the write it answers for commit together or not at all; the write
+    # service joins this transaction instead of opening its own durable one.
+    with transaction_for_one_write():
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(**lookup, request_hash=fingerprint)

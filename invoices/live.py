@@ -21,6 +21,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 
+from accounts.roles import sees_every_owner
 from invoices.events import InvoiceMessage
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def invoice_group(invoice_id: int) -> str:
 
 def user_invoices_group(user: User) -> str:
     """The one group an `/ws/invoices/` socket (or a dashboard) joins for this user."""
-    return STAFF_GROUP if user.is_staff else owner_group(user.pk)
+    return STAFF_GROUP if sees_every_owner(user) else owner_group(user.pk)
 
 
 def message_groups(message: InvoiceMessage) -> list[str]:

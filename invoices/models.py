@@ -19,6 +19,7 @@ from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, Les
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin
 
+from accounts.roles import is_approver, visible_to
 from invoices.fsm import transition
 from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
@@ -103,14 +104,7 @@ def _is_owner(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
 
 def _is_approver_not_owner(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
     """Four-eyes: approvers (staff holding the permission) may not decide their own invoices."""
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("invoices.approve_invoice")
-        and invoice.owner_id != user.pk
-    )
+    return is_approver(user) and invoice.owner_id != user.pk
 
 
 def _is_owner_or_admin(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
@@ -142,10 +136,7 @@ def _past_due(invoice: Invoice) -> bool:
 class InvoiceQuerySet(SoftDeleteQuerySet):
     def visible_to(self, user: User) -> InvoiceQuerySet:
         """Owners see their own invoices, staff see everyone's; deleted ones nobody."""
-        live = self.alive()
-        if user.is_staff:
-            return live
-        return live.filter(owner=user)
+        return visible_to(self.alive(), user)
 
 
 class Invoice(FSMModelMixin, models.Model):

@@ -1,8 +1,10 @@
 """The e-mail a customer receives when an invoice is sent: a short note with the PDF.
 
-`services.invoice_transition` writes an outbox message (kind `invoice.sent_email`) in
-the transaction that sends the invoice; the outbox delivers it through
-`invoice_sent_email_deliver`, retrying until the mail server takes it. A rolled-back
+The send's status-changed event reaches `invoice_sent_email_enqueue`, a transaction
+subscriber (`settings.INVOICE_EVENT_TRANSACTION_SUBSCRIBERS`), which writes an outbox
+message (kind `invoice.sent_email`) in the transaction that sends the invoice; the
+outbox relays it on commit and delivers it through `invoice_sent_email_deliver`,
+retrying until the mail server takes it. The services never import this module. A rolled-back
 send therefore never e-mails anyone, an outage of Redis or the mail server only delays
 the e-mail, and a slow PDF render never holds the request. Every attempt carries the
 same `Message-ID`, derived from the outbox key, so a repeat is recognisable as one.
@@ -20,9 +22,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from invoices.events import INVOICE_STATUS_CHANGED, InvoiceMessage
 from invoices.models import Invoice
 from invoices.money import format_money
 from invoices.pdf import invoice_issuer_name, render_invoice_pdf, seller_context
+from outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,21 @@ def invoice_attachment_filename(invoice: Invoice) -> str:
 def invoice_sent_email_key(*, invoice_id: int) -> str:
     """An invoice is sent once (sent never goes back to approved), so one key per invoice."""
     return f"{INVOICE_SENT_EMAIL}:{invoice_id}"
+
+
+def invoice_sent_email_enqueue(message: InvoiceMessage) -> None:
+    """Transaction subscriber: a send writes the customer's e-mail to the outbox.
+
+    Runs inside the send's transaction, so the outbox row exists exactly when the sent
+    state does (a rolled-back or refused send writes none); the outbox relays it to a
+    worker after the commit, and its sweep delivers it if Redis was down meanwhile."""
+    if message.type != INVOICE_STATUS_CHANGED or message.event.get("transition") != "send":
+        return
+    outbox_enqueue(
+        kind=INVOICE_SENT_EMAIL,
+        idempotency_key=invoice_sent_email_key(invoice_id=message.invoice_id),
+        payload={"invoice_id": message.invoice_id},
+    )
 
 
 def message_id_for(idempotency_key: str) -> str:

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
+from accounts.roles import visible_to
 from core.errors import InvalidInput, NotFound
-from invoices.filters import InvoiceFilterSet
+from invoices.actions import available_transitions
+from invoices.filters import CustomerFilterSet, InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
-from invoices.services import invoice_user_transitions
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,6 +32,7 @@ __all__ = [
     "invoice_event_list",
     "invoice_find",
     "invoice_get",
+    "invoice_is_visible",
     "invoice_list",
     "invoice_visible_queryset",
     "payment_list",
@@ -98,8 +100,17 @@ def invoice_find(*, user: User, invoice_number: str) -> Invoice:
     return invoice
 
 
-def invoice_available_transitions(*, invoice: Invoice, user: User | None) -> list[str]:
-    return invoice_user_transitions(invoice=invoice, user=user)
+def invoice_available_transitions(*, invoice: Invoice, user: Any) -> list[str]:
+    """What this user may do to the invoice now: the actions whose `check()` passes."""
+    return available_transitions(invoice=invoice, user=user)
+
+
+def invoice_is_visible(*, user: Any, invoice_id: Any) -> bool:
+    """Whether the invoice exists for this user (the sockets' 4404), by `visible_to`."""
+    try:
+        return invoice_visible_queryset(user=user).filter(pk=int(invoice_id)).exists()
+    except (ValueError, TypeError):
+        return False
 
 
 def invoice_event_list(*, invoice: Invoice) -> QuerySet[InvoiceEvent]:
@@ -111,9 +122,16 @@ def payment_list(*, invoice: Invoice) -> QuerySet[Payment]:
     return Payment.objects.filter(invoice=invoice).select_related("recorded_by").order_by("paid_at", "id")
 
 
-def customer_list(*, user: User) -> QuerySet[Customer]:
-    queryset = Customer.objects.alive()
-    return queryset if user.is_staff else queryset.filter(owner=user)
+def customer_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Customer]:
+    """Live customers this user may see. With `filters` (the API's query or the page's),
+    searched and ordered by `CustomerFilterSet`; invalid filters raise `InvalidInput`."""
+    customers = visible_to(Customer.objects.alive(), user)
+    if filters is None:
+        return customers
+    filterset = CustomerFilterSet(data=filters, queryset=customers)
+    if not filterset.is_valid():
+        raise InvalidInput(errors=dict(filterset.errors))
+    return filterset.qs
 
 
 def customer_get(*, user: User, customer_id: Any) -> Customer:

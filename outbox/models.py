@@ -44,11 +44,14 @@ class OutboxMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "delivered", "failed"]), name="outbox_status_valid"
+                condition=models.Q(status__in=["pending", "delivered", "failed"]),
+                name="outbox_status_valid",
+                violation_error_message="An outbox message is pending, delivered or failed.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="delivered") | models.Q(delivered_at__isnull=False),
                 name="outbox_delivered_has_time",
+                violation_error_message="A delivered message records when it was delivered.",
             ),
         ]
 

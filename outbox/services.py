@@ -24,6 +24,7 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from outbox.handlers import handler_for
 from outbox.models import OutboxMessage, OutboxStatus
@@ -48,9 +49,9 @@ def outbox_enqueue(*, kind: str, idempotency_key: str, payload: dict) -> OutboxM
         idempotency_key=idempotency_key, defaults={"kind": kind, "payload": payload}
     )
     if created:
-        from outbox.relay import relay_message
-
-        transaction.on_commit(partial(relay_message, message.pk))
+        # The relay queues a Celery task, and the tasks call these services: it is named in
+        # settings (`OUTBOX_RELAY`) rather than imported, so the arrows only point down.
+        transaction.on_commit(partial(import_string(settings.OUTBOX_RELAY), message.pk))
     return message
 
 

@@ -1,4 +1,4 @@
-"""Users for tests, in the three roles. Other apps import these.
+"""Users for tests, in the three roles: the one user factory every app's tests use.
 
 Every factory user is verified and has the password `PASSWORD` unless told otherwise.
 Hashing a password costs a large fraction of a second with the production hasher, so each
@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any
 import factory
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
-from accounts.selectors import APPROVE_PERMISSION_APP_LABEL, APPROVE_PERMISSION_CODENAME, APPROVERS_GROUP_NAME
+from accounts.roles import approvers_group
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -30,19 +28,6 @@ def _password_hash(password: str, hashers: tuple[str, ...]) -> str:
 
 def password_hash(password: str = PASSWORD) -> str:
     return _password_hash(password, tuple(settings.PASSWORD_HASHERS))
-
-
-def approvers_group() -> Group:
-    """The Approvers group holding `invoices.approve_invoice`, created if the migrations have not."""
-    content_type, _ = ContentType.objects.get_or_create(app_label=APPROVE_PERMISSION_APP_LABEL, model="invoice")
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename=APPROVE_PERMISSION_CODENAME,
-        defaults={"name": "Can approve invoice"},
-    )
-    group, _ = Group.objects.get_or_create(name=APPROVERS_GROUP_NAME)
-    group.permissions.add(permission)
-    return group
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -78,3 +63,23 @@ class AdminFactory(UserFactory):
     username = factory.Sequence(lambda n: f"admin{n}")
     is_staff = True
     is_superuser = True
+
+
+def make_user(
+    *,
+    username: str | None = None,
+    staff: bool = False,
+    approver: bool = False,
+    superuser: bool = False,
+    **fields: Any,
+) -> User:
+    """A verified user with `PASSWORD`, by keyword: `make_user(approver=True)` is staff in
+    the Approvers group, `superuser=True` an admin. Without a `full_name` the user reads as
+    their username, as a person who left the name empty would."""
+    factory_class = ApproverFactory if approver else AdminFactory if superuser else UserFactory
+    if username is not None:
+        fields["username"] = username
+    fields.setdefault("full_name", "")
+    fields.setdefault("is_staff", staff or approver or superuser)
+    fields.setdefault("is_superuser", superuser)
+    return factory_class(**fields)

@@ -95,6 +95,7 @@ def test_staff_cannot_create_a_second_account_with_an_email_in_another_case(admi
     )
 
     assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"email": ["A user with that e-mail address already exists."]}
     assert not User.objects.filter(username="ada2").exists()
 
 
@@ -166,3 +167,45 @@ def test_createsuperuser_makes_a_verified_admin():
     root = User.objects.get(username="root")
     assert root.is_verified is True
     assert user_roles(user=root) == ["user", "approver", "admin"]
+
+
+def test_staff_cannot_create_a_user_named_like_an_email_address_which_could_never_log_in_by_name(admin_client):
+    response = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "x@y.example",
+            "email": "x@y.example",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "username": ['A username may not contain "@"; it is reserved for logging in with an e-mail address.']
+    }
+    assert not User.objects.filter(email="x@y.example").exists()
+
+
+def test_staff_cannot_rename_a_user_to_an_email_shaped_name_or_give_them_a_taken_address(admin_client):
+    UserFactory(username="grace", email="grace@example.com")
+    user = UserFactory(username="ada", email="ada@example.com")
+    url = f"/admin/accounts/user/{user.pk}/change/"
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update({"username": "ada@example.com", "email": "GRACE@example.com", "groups": [], "user_permissions": []})
+    data["date_joined_0"], data["date_joined_1"] = user.date_joined.strftime("%Y-%m-%d"), "00:00:00"
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "username": ['A username may not contain "@"; it is reserved for logging in with an e-mail address.'],
+        "email": ["A user with that e-mail address already exists."],
+    }
+    user.refresh_from_db()
+    assert (user.username, user.email) == ("ada", "ada@example.com")

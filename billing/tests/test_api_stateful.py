@@ -80,6 +80,9 @@ def test_call_sequences_that_follow_the_links_get_documented_answers_and_never_a
             # which links can be followed).
             super().setup()
             self.scenario = transaction.atomic()
+            # Marked as Django's TestCase marks its own atomics, so the services' durable
+            # transactions run inside it as savepoints, exactly as they do in any test.
+            self.scenario._from_testcase = True
             self.scenario.__enter__()
             cache.clear()
             self.invoice_creates = 0

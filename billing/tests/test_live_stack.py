@@ -35,10 +35,11 @@ from django.conf import global_settings, settings
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
+from accounts.tests.factories import PASSWORD, make_user
 from billing.celery import app as celery_app
 from files.models import ProcessingTask
 from files.tests.progress_task import expected_steps, report_every_stage
-from invoices.tests.factories import PASSWORD, advance, make_invoice, make_user
+from invoices.tests.factories import advance, make_invoice
 
 pytestmark = [
     pytest.mark.live,

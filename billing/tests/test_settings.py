@@ -78,15 +78,36 @@ def test_settings_load_with_debug_off_and_a_long_random_secret_key() -> None:
     assert "started" in result.stdout
 
 
-def test_settings_load_in_development_without_any_environment() -> None:
+PRINT_DEBUG = ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"]
+
+
+def test_settings_without_any_environment_are_production_and_refuse_the_default_key() -> None:
+    """A deploy that forgets DEBUG is safe: DEBUG is off, so the development key is refused."""
     result = run_python(IMPORT_SETTINGS)
 
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "use DEBUG=true for development" in result.stderr
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on() -> None:
+    result = run_python(PRINT_DEBUG, SECRET_KEY=secrets.token_urlsafe(48))
+
     assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["False"]
+
+
+def test_settings_load_in_development_with_debug_on_and_nothing_else() -> None:
+    result = run_python(PRINT_DEBUG, DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True"]
 
 
 @pytest.mark.parametrize("storage", ["ftp", "S3 "])
 def test_settings_refuse_an_unknown_storage_backend(storage: str) -> None:
-    result = run_python(IMPORT_SETTINGS, STORAGE=storage)
+    result = run_python(IMPORT_SETTINGS, DEBUG="true", STORAGE=storage)
 
     assert result.returncode != 0
     assert "STORAGE must be 'local' or 's3'" in result.stderr

@@ -15,8 +15,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from accounts.tests.factories import make_user
 from billing.routing import websocket_application
-from invoices.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.authenticated import AuthenticatedRequest
 from companies import selectors, services
 from companies.api.serializers import CompanyProfileInputSerializer, CompanyProfileSerializer
-from invoices.api.schema import BAD_REQUEST
+from core.openapi import BAD_REQUEST
 
 
 class CompanyProfileApi(APIView):

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts.tests.factories import PASSWORD
 from companies.models import CompanyProfile
 from companies.tests.factories import GERMAN_COMPANY
-from invoices.tests.factories import PASSWORD
 from invoices.tests.pages_support import client_for, messages_of
 
 pytestmark = pytest.mark.django_db

@@ -44,6 +44,14 @@ def test_health_answers_status_service_and_version(client) -> None:
     assert response.json() == {"status": "healthy", "service": "billing", "version": django_settings.VERSION}
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health", "/health/database", "/health/detailed"])
+def test_health_answers_head_for_load_balancers_with_no_body(client, path) -> None:
+    response = client.head(path)
+
+    assert (response.status_code, response.content) == (200, b"")
+
+
 def test_health_does_not_need_the_database(client, database_outage) -> None:
     assert client.get("/health").status_code == 200
 

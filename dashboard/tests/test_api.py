@@ -237,7 +237,8 @@ def test_queries_do_not_grow_with_the_number_of_invoices(
     assert queries_per_endpoint(user) == few
     for url in ENDPOINTS:
         with django_assert_max_num_queries(4):
-            client_for(user).get(url)
+            response = client_for(user).get(url)
+        assert response.status_code == 200, url
 
 
 # --- the OpenAPI document -----------------------------------------------------------------

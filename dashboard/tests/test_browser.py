@@ -45,7 +45,8 @@ import json
 from datetime import timedelta
 from django.utils import timezone
 from invoices import services
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from accounts.tests.factories import make_user
+from invoices.tests.factories import advance, item, make_invoice
 
 owner = make_user(username="olivia", full_name="Olivia Owner")
 approver = make_user(username="alice", approver=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from accounts.tests.factories import make_user
 from dashboard.selectors import (
     dashboard_aging,
     dashboard_metrics,
@@ -16,7 +17,7 @@ from dashboard.selectors import (
 )
 from dashboard.tests.conftest import Book, days, sent_invoice
 from invoices import services
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from invoices.tests.factories import advance, item, make_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.gb import vat as gb_vat
 from stdnum.us import ein as us_ein
 
-from invoices.currencies import ISO_4217_CODES
+from core.currencies import ISO_4217_CODES
 
 SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
 APOSTROPHES = re.compile(r"[\u2019\u02bc\u00b4`]")

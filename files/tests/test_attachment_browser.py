@@ -38,7 +38,7 @@ REVIEW_SEED = (
     "task = batch.tasks.get(); print(task.status, task.pk)"
 )
 SEED = (
-    "from invoices.tests.factories import make_invoice, make_user; "
+    "from accounts.tests.factories import make_user; from invoices.tests.factories import make_invoice; "
     "print(make_invoice(owner=make_user(username='olivia')).pk)"
 )
 

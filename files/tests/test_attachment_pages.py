@@ -8,12 +8,13 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from accounts.tests.factories import make_user
 from core.errors import DomainError
 from files import services
 from files.models import StoredFile
 from files.tests import documents as docs
 from files.validation import validate_upload
-from invoices.tests.factories import advance, make_invoice, make_user
+from invoices.tests.factories import advance, make_invoice
 from invoices.tests.pages_support import client_for, messages_of
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,12 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.tests.factories import make_user
 from files import services
 from files.models import ProcessingTask, StoredFile
 from files.tests import documents as docs
 from files.validation import validate_upload
 from invoices.tests.api_support import client_for
-from invoices.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

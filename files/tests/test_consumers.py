@@ -9,10 +9,10 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.tests.factories import make_user
 from billing.routing import websocket_application
 from files.models import ProcessingBatch, ProcessingTask
 from files.progress import ProgressReporter
-from invoices.tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.tests.factories import make_user
 from files import services
 from files.models import StoredFile
 from files.tests import documents as docs
 from files.validation import validate_upload
 from invoices.tests.api_support import client_for
-from invoices.tests.factories import advance, make_invoice, make_user
+from invoices.tests.factories import advance, make_invoice
 
 pytestmark = pytest.mark.django_db
 FILES = "/api/v1/files/"
@@ -166,4 +167,7 @@ def test_the_file_list_runs_a_bounded_number_of_queries(owner: Any, django_asser
         make_file(owner, f"f{index}.pdf", content=docs.invoice_pdf(number=f"N-{index}"))
 
     with django_assert_max_num_queries(4):
-        assert client_for(owner).get(FILES).json()["count"] == 5
+        response = client_for(owner).get(FILES)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 5

@@ -29,6 +29,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from accounts.tests.factories import make_user
 from billing.celery import app as celery_app
 from billing.tests.test_live_stack import _start, _stop, _test_database_url, _wait_until
 from files import services
@@ -37,7 +38,6 @@ from files.progress import user_tasks_group
 from files.samples import render_sample
 from files.validation import validate_upload
 from invoices.models import Invoice
-from invoices.tests.factories import make_user
 
 pytestmark = [
     pytest.mark.live,

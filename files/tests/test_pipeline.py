@@ -359,3 +359,25 @@ def test_a_redelivery_after_the_save_keeps_the_draft_even_if_the_reading_is_unsu
 
     task.refresh_from_db()
     assert (task.status, task.result["invoice_id"], Invoice.objects.count()) == ("completed", task.invoice_id, 1)
+
+
+@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ConfidentExtractor")
+def test_the_pipeline_is_queued_by_the_subscriber_after_the_commit(
+    owner: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The upload service only announces the tasks: with no subscriber they stay queued."""
+    settings.FILE_EVENT_SUBSCRIBERS = []
+    batch = upload_batch(owner, docs.invoice_pdf(), run=django_capture_on_commit_callbacks)
+
+    assert [task.status for task in batch.tasks.all()] == [ProcessingStatus.QUEUED]
+    assert Invoice.objects.filter(owner=owner).count() == 0
+
+
+@override_settings(DOCUMENT_EXTRACTOR=EXTRACTORS + "ConfidentExtractor")
+def test_an_upload_that_does_not_commit_queues_nothing(owner: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        batch = upload_batch(owner, docs.invoice_pdf())
+
+    assert len(callbacks) == 1  # the subscriber, waiting for a commit that never comes
+    assert [task.status for task in batch.tasks.all()] == [ProcessingStatus.QUEUED]
+    assert Invoice.objects.filter(owner=owner).count() == 0

@@ -133,7 +133,7 @@ def test_saving_the_review_creates_one_extracted_draft_with_the_document_attache
     assert invoice.total_amount == Decimal("144.00")
     assert list(StoredFile.objects.filter(invoice=invoice).values_list("pk", flat=True)) == [task.file_id]
     task.refresh_from_db()
-    assert task.invoice_id == invoice.pk
+    assert (task.invoice_id, task.status) == (invoice.pk, "completed")
     assert (task.result["auto_saved"], task.result["invoice_id"]) == (False, invoice.pk)
 
 

@@ -42,7 +42,7 @@ def server_url(tmp_path: Path) -> Iterator[str]:
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
         manage(env, "migrate", "--noinput")
-    manage(env, "shell", "-c", "from invoices.tests.factories import make_user; make_user(username='olivia')")
+    manage(env, "shell", "-c", "from accounts.tests.factories import make_user; make_user(username='olivia')")
     server = LiveServer(env, tmp_path / "server.log")
     server.start()
     try:

@@ -10,7 +10,6 @@ owners create them on the site or through the API, where each starts as a draft.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -18,18 +17,26 @@ from django.contrib import admin
 from django.contrib.admin.utils import construct_change_message
 from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
 from accounts.authenticated import acting_user
+from accounts.roles import is_approver
+from core.currencies import ISO_4217_CODES
+from core.errors import InvalidInput
 from invoices import services
-from invoices.admin.common import ServiceErrorsAsMessagesMixin
+from invoices.admin.common import (
+    ServiceErrorsAsMessagesMixin,
+    ServiceModelForm,
+    add_line_errors,
+    service_error_of,
+)
 from invoices.admin.credit_notes import CreditNoteInline
 from invoices.admin.display import money, optional_status_badge, status_badge
 from invoices.admin.list_filters import DeletedFilter, PaymentDueFilter
 from invoices.admin.transitions import InvoiceTransitionsMixin
-from invoices.currencies import ISO_4217_CODES
 from invoices.models import Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import format_quantity, format_unit_price
 
@@ -47,8 +54,11 @@ EDITABLE_FIELDS = (
 ITEM_FIELDS = ("description", "quantity", "unit_price", "discount_percent", "tax_rate")
 
 
-class InvoiceAdminForm(forms.ModelForm):
-    currency = forms.ChoiceField(choices=[(code, code) for code in sorted(ISO_4217_CODES)])
+class InvoiceAdminForm(ServiceModelForm):
+    """The draft's own fields; `services.invoice_update` checks them with the lines."""
+
+    foreign_service_keys = ("items",)  # shown on the lines inline
+    currency = forms.CharField(widget=forms.Select(choices=[(code, code) for code in sorted(ISO_4217_CODES)]))
 
     class Meta:
         model = Invoice
@@ -78,8 +88,19 @@ class _InvoicePartInline(admin.TabularInline):
         return False
 
 
-class LineItemForm(forms.ModelForm):
-    """Quantities and prices shown as they were given (`1.459`, not `1.4590`)."""
+def _number_input() -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "decimal", "size": 10})
+
+
+class LineItemForm(ServiceModelForm):
+    """One line as typed: text the service parses and checks (signs, ranges, places), as
+    on the invoice page and in the API. Numbers show as they were given (`1.459`)."""
+
+    description = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 40}))
+    quantity = forms.CharField(required=False, widget=_number_input())
+    unit_price = forms.CharField(required=False, widget=_number_input())
+    discount_percent = forms.CharField(required=False, widget=_number_input())
+    tax_rate = forms.CharField(required=False, widget=_number_input())
 
     class Meta:
         model = LineItem
@@ -88,14 +109,43 @@ class LineItemForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            # Decimals (not strings), so an untouched line still compares as unchanged.
-            self.initial["quantity"] = Decimal(format_quantity(self.instance.quantity))
-            self.initial["unit_price"] = Decimal(format_unit_price(self.instance.unit_price))
+            # As text, the way the page renders them, so an untouched line compares as unchanged.
+            self.initial["quantity"] = format_quantity(self.instance.quantity)
+            self.initial["unit_price"] = format_unit_price(self.instance.unit_price)
+            self.initial["discount_percent"] = format_quantity(self.instance.discount_percent)
+            self.initial["tax_rate"] = format_quantity(self.instance.tax_rate)
+
+    def _post_clean(self) -> None:
+        """Nothing to put on the row: the service rewrites the lines from `cleaned_data`."""
+
+
+class LineItemFormSet(BaseInlineFormSet):
+    """The lines inline. After a refused save it shows each `items[i].field` message on
+    the i-th line the admin sent to the service, and messages about all lines above them."""
+
+    service_error: InvalidInput | None = None
+
+    def sent_forms(self) -> list[forms.Form]:
+        """The lines the save sends, in order: kept existing lines and filled new ones."""
+        deleted = set(self.deleted_forms)
+        return [
+            line_form
+            for line_form in self.forms
+            if line_form not in deleted and (line_form.instance.pk is not None or line_form.has_changed())
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.service_error is not None:
+            unplaced = add_line_errors(self.sent_forms(), self.service_error, prefix="items")
+            if unplaced:
+                raise forms.ValidationError(unplaced)
 
 
 class LineItemInline(_InvoicePartInline):
     model = LineItem
     form = LineItemForm
+    formset = LineItemFormSet
     fields = (
         "line_number",
         "description",
@@ -120,6 +170,11 @@ class LineItemInline(_InvoicePartInline):
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         return 1 if self._editable(request, obj) else 0
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        error = service_error_of(request)
+        return formset if error is None else type(formset.__name__, (formset,), {"service_error": error})
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._editable(request, obj)
@@ -276,7 +331,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Approvers work from this page, so holding `approve_invoice` is enough to see it."""
-        return super().has_view_permission(request, obj) or request.user.has_perm("invoices.approve_invoice")
+        return super().has_view_permission(request, obj) or is_approver(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -326,12 +381,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         formset = next((each for each in formsets if each.model is LineItem), None)
         if formset is None or not formset.has_changed():
             return None
-        deleted = set(formset.deleted_forms)
-        return [
-            {name: line_form.cleaned_data[name] for name in ITEM_FIELDS}
-            for line_form in formset.forms
-            if line_form not in deleted and (line_form.instance.pk is not None or line_form.has_changed())
-        ]
+        return [{name: line_form.cleaned_data[name] for name in ITEM_FIELDS} for line_form in formset.sent_forms()]
 
     def construct_change_message(
         self, request: HttpRequest, form: forms.Form, formsets: Iterable[BaseFormSet[Any]], add: bool = False

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from invoices import services
-from invoices.admin.common import ServiceErrorsAsMessagesMixin
+from invoices.admin.common import ServiceErrorsAsMessagesMixin, ServiceModelForm
 from invoices.admin.display import money, optional_status_badge
 from invoices.admin.list_filters import DeletedFilter
 from invoices.models import Customer, InvoiceEvent, Payment
@@ -18,8 +18,17 @@ from invoices.models import Customer, InvoiceEvent, Payment
 CUSTOMER_FIELDS = ("name", "email", "address", "phone", "tax_id", "notes")
 
 
+class CustomerAdminForm(ServiceModelForm):
+    """Shapes only: `services.customer_create`/`customer_update` check names (unique per owner)."""
+
+    class Meta:
+        model = Customer
+        fields = ("owner", *CUSTOMER_FIELDS)
+
+
 @admin.register(Customer)
 class CustomerAdmin(ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+    form = CustomerAdminForm
     list_display = ("name", "owner", "email", "phone", "tax_id", "created_at")
     list_filter = (DeletedFilter, ("owner", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "email", "tax_id", "phone")

@@ -3,7 +3,9 @@
 Nothing here decides who may do what. Each invoice goes through
 `services.invoice_transition` (or `services.invoice_pay_in_full`) on its own, so the
 state machine, the permission and four-eyes checks, the row lock, the audit event and
-the live message are exactly those of the API. This module only turns each outcome
+the live message are exactly those of the API: the buttons are the actions whose
+`check()` passes (`invoices.actions.available_transitions`) and a refusal's words are
+that same `check()`'s. This module only turns each outcome
 into a message: "INV-...: approved." or "INV-...: You cannot approve your own invoice
 (four-eyes rule)."
 """

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from core.errors import InvalidInput
 from invoices import selectors
+from invoices.api.fields import DayOrMomentField
 from invoices.models import Customer, Invoice, InvoiceEvent, InvoiceStatus, LineItem, Payment, PaymentMethod
 from invoices.money import (
     QUANTITY_PLACES,
@@ -252,23 +253,38 @@ class NumberField(serializers.DecimalField):
         return value
 
 
+class DocumentedNumberField(NumberField):
+    """A decimal whose limits (digits, places, ranges) the service checks, not this field.
+
+    The field parses the number (anything else is "A valid number is required.", as the
+    service says it too) and keeps `max_digits` and `decimal_places` only so the OpenAPI
+    document states them; it neither refuses nor rounds a value beyond them, so a client
+    gets the service's message for a bad line, the same one the page and the admin show.
+    Missing or null reaches the service too, which names it "This field is required."
+    """
+
+    def __init__(self, *, documented_minimum: Decimal | None = ZERO, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+        self.documented_minimum = documented_minimum  # for the schema's pattern: no minus sign
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        return value
+
+    def quantize(self, value: Decimal) -> Decimal:
+        return value
+
+
 class ItemInputSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=500)
-    quantity = NumberField(
-        max_digits=11 + QUANTITY_PLACES,
-        decimal_places=QUANTITY_PLACES,
-        min_value=Decimal("0.0001"),
-        error_messages={"min_value": "Quantity must be greater than zero."},
-    )
-    unit_price = NumberField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES, min_value=ZERO)
-    discount_percent = NumberField(max_digits=5, decimal_places=2, min_value=ZERO, max_value=Decimal(100), default=ZERO)
-    tax_rate = NumberField(
-        max_digits=3 + TAX_RATE_PLACES,
-        decimal_places=TAX_RATE_PLACES,
-        min_value=ZERO,
-        max_value=Decimal(100),
-        default=ZERO,
-    )
+    """One line's shape: a text and four numbers. Required fields, lengths, signs, ranges
+    and places are the service's rules (`invoices.services.items`)."""
+
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    quantity = DocumentedNumberField(max_digits=11 + QUANTITY_PLACES, decimal_places=QUANTITY_PLACES)
+    unit_price = DocumentedNumberField(max_digits=12 + UNIT_PRICE_PLACES, decimal_places=UNIT_PRICE_PLACES)
+    discount_percent = DocumentedNumberField(max_digits=5, decimal_places=2, default=ZERO)
+    tax_rate = DocumentedNumberField(max_digits=3 + TAX_RATE_PLACES, decimal_places=TAX_RATE_PLACES, default=ZERO)
 
 
 class ItemListField(serializers.ListField):
@@ -289,16 +305,13 @@ class ItemListField(serializers.ListField):
 class InvoiceInputSerializer(serializers.Serializer):
     """Fields a client may set on a draft. `total_amount`, when sent, must match the items."""
 
-    customer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    customer_id = serializers.IntegerField(required=False, allow_null=True)
     customer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     customer_email = serializers.EmailField(required=False, allow_blank=True)
     customer_address = serializers.CharField(required=False, allow_blank=True)
     invoice_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    currency = serializers.RegexField(
-        r"^[A-Za-z]{3}$",
-        required=False,
-        error_messages={"invalid": "Use a three-letter ISO 4217 currency code such as USD or EUR."},
-    )
+    # Any text: the service says whether it is an ISO 4217 code. The length only bounds the echo.
+    currency = serializers.CharField(required=False, max_length=40, help_text="An ISO 4217 code such as USD or EUR.")
     issue_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -325,10 +338,12 @@ class InvoiceReplaceInputSerializer(InvoiceInputSerializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     items = ItemListField()
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("customer_id") is None and not (attrs.get("customer_name") or "").strip():
-            raise serializers.ValidationError({"customer_name": ["Give customer_id or customer_name."]})
-        return attrs
+    def service_arguments(self) -> dict[str, Any]:
+        """As PATCH, but the customer is always given: the service refuses neither-nor."""
+        arguments = super().service_arguments()
+        if "customer_id" not in arguments["data"]:
+            arguments["data"].setdefault("customer_name", "")
+        return arguments
 
 
 class InvoiceCreateInputSerializer(InvoiceInputSerializer):
@@ -356,13 +371,9 @@ class FindQuerySerializer(serializers.Serializer):
 
 
 class PaymentInputSerializer(serializers.Serializer):
-    amount = NumberField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        error_messages={"min_value": "Amount must be greater than zero."},
-    )
-    paid_at = serializers.DateTimeField(required=False)
+    # Positive, two places, below the column's limit: `payment_record` decides and says so.
+    amount = DocumentedNumberField(max_digits=14, decimal_places=2, required=True, allow_null=False)
+    paid_at = DayOrMomentField(required=False, help_text="A moment, or a day (recorded at local midday; today: now).")
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 

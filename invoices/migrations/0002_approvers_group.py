@@ -1,4 +1,7 @@
-"""Create the Approvers group holding `invoices.approve_invoice`."""
+"""Create the Approvers group holding `invoices.approve_invoice`.
+
+A frozen copy of `accounts.roles.approvers_group`, on purpose: a migration runs against the
+historical models `apps` gives it, so it cannot import application code that may change."""
 
 from django.db import migrations
 

@@ -6,8 +6,10 @@ one transaction (locking the invoice row for anything that depends on its state)
 writes the audit trail and emits its domain event on commit.
 
 The package splits along the domain's seams: `customers`, `invoices` (create, edit,
-delete), `items` (line validation and totals), `transitions` (the state machine) and
-`payments`; `_shared` holds what they have in common.
+delete), `items` (line validation and totals), `transitions` (the state machine),
+`payments` and `credit_notes`; `_shared` holds what they have in common. The rules of
+transitions, payments and credit notes live in `invoices.actions` (one `check()`, one
+`execute()` each); the functions here are their thin, durable entry points.
 """
 
 from invoices.services._shared import USER_TRANSITIONS, invoice_user_transitions
@@ -19,8 +21,9 @@ from invoices.services.invoices import (
     invoice_create,
     invoice_delete,
     invoice_update,
+    not_editable_detail,
 )
-from invoices.services.items import MAX_ITEMS, ItemInput
+from invoices.services.items import MAX_ITEMS, ItemInput, invoice_items_check, item_error_key
 from invoices.services.payments import invoice_pay_in_full, payment_record
 from invoices.services.transitions import (
     invoice_approve,
@@ -49,6 +52,7 @@ __all__ = [
     "invoice_cancel",
     "invoice_create",
     "invoice_delete",
+    "invoice_items_check",
     "invoice_pay_in_full",
     "invoice_reject",
     "invoice_revise",
@@ -59,5 +63,7 @@ __all__ = [
     "invoice_update",
     "invoice_user_transitions",
     "invoices_mark_overdue",
+    "item_error_key",
+    "not_editable_detail",
     "payment_record",
 ]

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 CUSTOMER_FIELDS = ("name", "email", "address", "phone", "tax_id", "notes")
 NAME_UNIQUE = "invoices_customer_name_unique_per_owner"
 NAME_TAKEN = "You already have a customer with this name."
+UNKNOWN_CUSTOMER = "No customer of yours has this id."
+CUSTOMER_MISSING = "Give customer_id or customer_name."
 
 
 def _raise_for_integrity(exc: IntegrityError) -> NoReturn:
@@ -88,15 +90,24 @@ def customer_delete(*, customer: Customer) -> None:
     customer.save(update_fields=["deleted_at", "updated_at"])
 
 
-def _resolve_customer(*, owner: User, customer_id: int | None, name: str, email: str, address: str) -> Customer:
+def _check_customer(errors: dict[str, Any], *, owner: Any, customer_id: int | None, name: str) -> None:
+    """What `_resolve_customer` would refuse, added to `errors` without writing anything."""
+    if customer_id is not None:
+        if not Customer.objects.alive().filter(pk=customer_id, owner=owner).exists():
+            errors["customer_id"] = [UNKNOWN_CUSTOMER]
+    elif not (name or "").strip():
+        errors["customer_name"] = [CUSTOMER_MISSING]
+
+
+def _resolve_customer(*, owner: Any, customer_id: int | None, name: str, email: str, address: str) -> Customer:
     if customer_id is not None:
         customer = Customer.objects.alive().filter(pk=customer_id, owner=owner).first()
         if customer is None:
-            raise InvalidInput(errors={"customer_id": ["No customer of yours has this id."]})
+            raise InvalidInput(errors={"customer_id": [UNKNOWN_CUSTOMER]})
         return customer
     name = (name or "").strip()
     if not name:
-        raise InvalidInput(errors={"customer_name": ["Give customer_id or customer_name."]})
+        raise InvalidInput(errors={"customer_name": [CUSTOMER_MISSING]})
     existing = Customer.objects.alive().filter(owner=owner, name__iexact=name).first()
     if existing is not None:
         changed: list[str] = []

@@ -1,31 +1,32 @@
-"""The state machine's services: every transition a person runs, and the overdue sweep."""
+"""The state machine's services: every transition a person runs, and the overdue sweep.
+
+Thin wrappers over `invoices.actions`: each builds the action and calls `execute()`,
+which is the one durable write transaction (calling one of these inside another
+transaction is a `RuntimeError`, not a second row lock).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError, InvalidInput
-from invoices.models import (
-    PAYABLE_STATES,
-    Invoice,
-    InvoiceStatus,
-)
-from invoices.notifications import INVOICE_SENT_EMAIL, invoice_sent_email_key
-from invoices.services._shared import (
+from invoices.actions import (
+    USER_TRANSITION_ACTIONS,
     USER_TRANSITIONS,
-    _conflict,
-    _lock_visible_invoice,
-    _run_transition,
-    _transition_meta,
-    logger,
+    MarkInvoiceOverdue,
+    PayInFull,
+    lock_visible_invoice,
+    write_transaction,
 )
-from invoices.services.numbering import assign_final_number
-from invoices.services.payments import payment_record
-from outbox.services import outbox_enqueue
+from invoices.actions.transitions import transition_meta
+from invoices.models import PAYABLE_STATES, Invoice, InvoiceStatus
+from invoices.services._shared import _conflict, logger
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,29 +38,10 @@ def invoice_transition(*, invoice_id: int, actor: User | None, transition: str, 
     The row is locked first, so of two concurrent approvals one wins and the other
     sees the new state and gets a 409; each success writes exactly one event.
     """
-    if transition not in USER_TRANSITIONS:
+    action_class = USER_TRANSITION_ACTIONS.get(transition)
+    if action_class is None:
         raise InvalidInput(errors={"transition": [f"Unknown transition; use one of {', '.join(USER_TRANSITIONS)}."]})
-    reason = (reason or "").strip()
-    if transition == "reject" and not reason:
-        raise InvalidInput(errors={"reason": ["A reason is required to reject an invoice."]})
-    with transaction.atomic():
-        invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
-        _run_transition(
-            invoice,
-            name=transition,
-            actor=actor,
-            reason=reason,
-            before_save=assign_final_number if transition == "approve" else None,
-        )
-        if transition == "send":
-            # Written in this transaction: the e-mail exists exactly when the sent state does,
-            # and goes out once the outbox reaches a worker, whatever Redis does meanwhile.
-            outbox_enqueue(
-                kind=INVOICE_SENT_EMAIL,
-                idempotency_key=invoice_sent_email_key(invoice_id=invoice.pk),
-                payload={"invoice_id": invoice.pk},
-            )
-    return invoice
+    return action_class(invoice_id=invoice_id, actor=actor, reason=reason).execute()
 
 
 def invoice_submit(*, invoice_id: int, actor: User | None) -> Invoice:
@@ -81,7 +63,9 @@ def invoice_revise(*, invoice_id: int, actor: User | None) -> Invoice:
 
 
 def invoice_send(*, invoice_id: int, actor: User | None) -> Invoice:
-    """Mark approved invoice sent; the customer gets the PDF by e-mail through the outbox."""
+    """Mark approved invoice sent. The status change's event has the customer's e-mail
+    written to the outbox in this transaction (`invoices.notifications`), so the e-mail
+    exists exactly when the sent state does and goes out once a worker is reached."""
     return invoice_transition(invoice_id=invoice_id, actor=actor, transition="send")
 
 
@@ -90,27 +74,31 @@ def invoice_cancel(*, invoice_id: int, actor: User | None) -> Invoice:
 
 
 def invoice_transition_to_status(*, invoice_id: int, actor: User | None, status: str, reason: str = "") -> Invoice:
-    """Run whichever transition leads from the current state to `status` (or 409)."""
+    """Run whichever action leads from the current state to `status` (or 409): paying the
+    balance for `paid`, otherwise the one transition with that target. One lock, held by
+    this transaction; the chosen action's locking body runs under it."""
     if status not in InvoiceStatus.values:
         raise InvalidInput(errors={"status": [f"Unknown status; use one of {', '.join(InvoiceStatus.values)}."]})
-    with transaction.atomic():
-        invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)
+    with write_transaction():
+        invoice = lock_visible_invoice(invoice_id=invoice_id, actor=actor)
         if status == InvoiceStatus.PAID and invoice.status in PAYABLE_STATES:
-            payment_record(invoice_id=invoice.pk, actor=actor, amount=invoice.outstanding)
+            PayInFull(invoice=invoice, actor=actor).execute_locked()
             invoice.refresh_from_db()
             return invoice
-        for name in USER_TRANSITIONS:
-            meta = _transition_meta(invoice, name)
+        for name, action_class in USER_TRANSITION_ACTIONS.items():
+            meta = transition_meta(name)
             if meta.has_transition(invoice.status) and meta.get_transition(invoice.status).target == status:
-                return invoice_transition(invoice_id=invoice.pk, actor=actor, transition=name, reason=reason)
+                action = action_class(invoice=invoice, actor=actor, reason=reason)
+                action.validate_input()
+                return action.execute_locked()
         raise _conflict(invoice, actor, f"No transition leads from {invoice.status} to {status}.")
 
 
 def invoices_mark_overdue(*, today: date | None = None) -> int:
     """Move every sent invoice past its due date to overdue; returns how many moved.
 
-    Each invoice is locked and re-checked on its own, so a payment racing the sweep
-    wins cleanly and one bad row never stops the rest.
+    Each invoice is locked and re-checked in its own transaction, so a payment racing
+    the sweep wins cleanly and one bad row never stops the rest.
     """
     today = today or timezone.localdate()
     candidate_ids = list(
@@ -119,12 +107,12 @@ def invoices_mark_overdue(*, today: date | None = None) -> int:
     moved = 0
     for invoice_id in candidate_ids:
         try:
-            with transaction.atomic():
+            with write_transaction():
                 invoice = Invoice.objects.select_for_update().alive().filter(pk=invoice_id).first()
                 if invoice is None or invoice.status != InvoiceStatus.SENT or not invoice.due_date < today:
                     continue
                 invoice.overdue_as_of = today  # the transition's condition judges by the sweep's date
-                _run_transition(invoice, name="mark_overdue", actor=None, system=True)
+                MarkInvoiceOverdue(invoice=invoice, actor=None).execute_locked()
                 moved += 1
         except DomainError:
             logger.exception("overdue sweep skipped invoice %s", invoice_id)

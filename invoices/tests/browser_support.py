@@ -17,7 +17,7 @@ from urllib.request import urlopen
 import pytest
 from django.conf import settings
 
-from invoices.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 STARTUP_SECONDS = 60

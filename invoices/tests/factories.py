@@ -1,42 +1,13 @@
-"""Test data built the way users make it: through the services."""
+"""Test data built the way users make it: through the services. Users come from
+`accounts.tests.factories`, the one user factory."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from invoices import services
 from invoices.models import Invoice
-from invoices.roles import approvers_group
-
-PASSWORD = "correct-horse-battery-9"
-_counter = {"n": 0}
-
-
-def _next() -> int:
-    _counter["n"] += 1
-    return _counter["n"]
-
-
-def make_user(
-    *, username: str | None = None, staff: bool = False, approver: bool = False, superuser: bool = False, **extra: Any
-) -> Any:
-    """A verified user; approvers are staff in the Approvers group (created by migration)."""
-    n = _next()
-    username = username or f"user{n}"
-    user = get_user_model().objects.create_user(
-        username=username,
-        email=f"{username}@example.com",
-        password=PASSWORD,
-        is_staff=staff or approver or superuser,
-        is_superuser=superuser,
-        **extra,
-    )
-    if approver:
-        user.groups.add(approvers_group())
-    return user
 
 
 def item(

@@ -15,8 +15,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from accounts.tests.factories import make_user
 from invoices.models import EventKind, Invoice, InvoiceEvent, InvoiceStatus, Payment
-from invoices.tests.factories import advance, make_invoice, make_user
+from invoices.tests.factories import advance, make_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -186,5 +186,6 @@ def test_the_credit_note_list_runs_a_bounded_number_of_queries(
         services.credit_note_create(invoice_id=sent_invoice.pk, actor=owner, reason="x", items=[item(unit_price="1")])
     with django_assert_max_num_queries(6):
         response = client_for(owner).get(CREDIT_NOTES)
+    assert response.status_code == 200
     assert response.json()["count"] == 5
     assert Decimal(response.json()["results"][0]["total_amount"]) == Decimal("1.00")

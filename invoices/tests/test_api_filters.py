@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
+from accounts.tests.factories import make_user
 from invoices.models import Invoice
 from invoices.tests.api_support import INVOICES, client_for
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from invoices.tests.factories import advance, item, make_invoice
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")

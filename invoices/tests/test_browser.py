@@ -23,9 +23,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from accounts.tests.factories import PASSWORD
 from invoices.money import line_amounts
 from invoices.tests.browser_support import LiveServer, RequestLog, base_env, fill_line, log_in, manage, postgres_url
-from invoices.tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -38,7 +38,7 @@ pytestmark = [
 
 SEED_DATA = f"""
 from invoices import services
-from invoices.tests.factories import make_user
+from accounts.tests.factories import make_user
 
 owner = make_user(username="olivia", full_name="Olivia Owner")
 make_user(username="alice", approver=True)
@@ -318,3 +318,38 @@ def test_the_form_script_rounds_every_line_exactly_like_the_server(browser: Any)
         expected.append([f"{amounts.line_total:.2f}", f"{amounts.tax_amount:.2f}"])
     mismatches = [(line, got, want) for line, got, want in zip(lines, computed, expected, strict=True) if got != want]
     assert mismatches == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1366, 390])
+def test_live_totals_warn_about_lines_below_zero_and_the_save_names_every_bad_field(
+    browser: Any, server_url: str, screenshots: Path, width: int
+) -> None:
+    """One save shows the service's message at every bad field of every line."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    log_in(page, server_url, "olivia", "/invoices/new/")
+    page.get_by_label("New customer's name").fill("Globex")
+    fill_line(page, 1, description="Design", quantity="2", unit_price="10")
+    page.get_by_role("button", name="Add line").click()
+    fill_line(page, 2, description="Refund", quantity="1", unit_price="-5")
+    page.get_by_role("button", name="Add line").click()
+    fill_line(page, 3, description="Support", quantity="1", unit_price="10", discount_percent="150")
+
+    warning = page.locator("[data-totals-warning]")
+    expect(warning).to_have_text("Not in the totals: lines 2, 3 (below zero). Saving will say what to fix.")
+    expect(page.locator("[data-total]")).to_have_text("20.00")
+    page.screenshot(path=screenshots / f"invoice-form-warning-{width}.png", full_page=True)
+
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.get_by_text("Unit price cannot be negative.")).to_be_visible()
+    expect(page.get_by_text("Must be between 0 and 100.")).to_be_visible()
+    expect(warning).to_have_text("Not in the totals: lines 2, 3 (below zero). Saving will say what to fix.")
+    page.screenshot(path=screenshots / f"invoice-form-errors-{width}.png", full_page=True)
+
+    fill_line(page, 2, unit_price="5")
+    fill_line(page, 3, discount_percent="15")
+    expect(warning).to_be_hidden()
+    expect(page.locator("[data-total]")).to_have_text("33.50")

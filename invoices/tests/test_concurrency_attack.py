@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from rest_framework.response import Response
 
+from accounts.tests.factories import make_user
 from core.errors import Conflict, InvalidInput
 from invoices import services
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatus, Payment
 from invoices.tests.api_support import client_for, invoice_body
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from invoices.tests.factories import advance, item, make_invoice
 from invoices.tests.test_concurrency import _race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -122,3 +122,19 @@ async def test_a_credit_note_reaches_the_owners_socket(owner: Any, approver: Any
     settled = await socket.receive_json_from(timeout=5)
     assert (settled["type"], settled["invoice"]["status"]) == ("invoice.status_changed", "paid")
     await socket.disconnect()
+
+
+@pytest.mark.django_db
+def test_the_credit_form_shows_the_services_line_message_at_its_field(owner: Any, approver: Any) -> None:
+    invoice = advance(make_invoice(owner=owner), to="sent", approver=approver)
+    client = Client()
+    client.force_login(owner)
+
+    response = client.post(
+        f"/invoices/{invoice.pk}/credit-notes/",
+        {"reason": "Damaged", "description": "Refund", "quantity": "1", "unit_price": "-5", "tax_rate": "0"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["credit_form"].errors == {"unit_price": ["Unit price cannot be negative."]}
+    assert not CreditNote.objects.exists()

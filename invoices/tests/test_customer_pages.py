@@ -162,3 +162,33 @@ def test_deleting_needs_a_post(owner_client, owner):
 
     assert owner_client.get(f"/customers/{customer.pk}/delete/").status_code == 405
     assert Customer.objects.alive().count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"search": "INIT"}, {"search": "ap@"}, {"ordering": "-name"}, {"ordering": "created_at"}, {}],
+)
+def test_the_customer_page_and_the_api_list_the_same_customers_in_the_same_order(owner, query):
+    from invoices.tests.api_support import client_for as api_client_for
+
+    for name, email in (("Initech", "ap@initech.example"), ("acme", "ap@acme.example"), ("Umbrella", "")):
+        services.customer_create(owner=owner, name=name, email=email)
+
+    page = client_for(owner).get("/customers/", query)
+    api = api_client_for(owner).get("/api/v1/customers/", query)
+
+    assert (page.status_code, api.status_code) == (200, 200)
+    assert [customer.name for customer in page.context["customers"]] == [row["name"] for row in api.json()["results"]]
+
+
+def test_an_ordering_the_api_refuses_is_refused_by_the_page_in_the_same_words(owner):
+    from invoices.tests.api_support import client_for as api_client_for
+
+    services.customer_create(owner=owner, name="Initech")
+
+    page = client_for(owner).get("/customers/", {"ordering": "phone"})
+    api = api_client_for(owner).get("/api/v1/customers/", {"ordering": "phone"})
+
+    assert (page.status_code, api.status_code) == (400, 400)
+    assert messages_of(page) == api.json()["ordering"]
+    assert list(page.context["customers"]) == []

@@ -111,7 +111,10 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(owner_client, owner, dja
         services.invoice_update(invoice_id=invoice.pk, actor=owner, data={"notes": str(_)})
 
     with django_assert_max_num_queries(12):
-        owner_client.get(f"/invoices/{invoice.pk}/")
+        response = owner_client.get(f"/invoices/{invoice.pk}/")
+
+    assert response.status_code == 200
+    assert response.context["invoice"].pk == invoice.pk
 
 
 # --- transitions -------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from billing.routing import websocket_application
 from core.errors import Conflict
 from invoices import live, services
+from invoices.actions import transaction_for_one_write
 from invoices.models import InvoiceEvent, InvoiceStatus
 from invoices.tests.factories import advance, item, make_invoice
 
@@ -185,7 +185,7 @@ async def test_a_rolled_back_approval_sends_nothing_and_leaves_no_trace(owner: A
     socket = await listen(owner)
 
     def approve_then_fail() -> None:
-        with transaction.atomic():
+        with transaction_for_one_write():
             services.invoice_approve(invoice_id=invoice.pk, actor=approver)
             raise RuntimeError("the request failed after the approval")
 

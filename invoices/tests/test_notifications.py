@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from invoices import services
+from invoices.actions import transaction_for_one_write
 from invoices.models import Invoice, InvoiceStatus
 from invoices.notifications import invoice_attachment_filename, invoice_email_send
 from invoices.tests.factories import advance, item, make_invoice
@@ -56,7 +56,7 @@ def test_nothing_is_sent_before_the_transaction_commits(
 def test_a_rolled_back_send_emails_nobody(
     approved_invoice: Invoice, owner: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction_for_one_write():
         services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
         raise RuntimeError("the request failed after the send")
 

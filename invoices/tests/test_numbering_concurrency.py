@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import make_user
 from companies.tests.factories import make_company
 from core.errors import InvalidInput
 from invoices import services
 from invoices.models import CreditNote, Invoice
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from invoices.tests.factories import advance, item, make_invoice
 from invoices.tests.test_concurrency import _race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

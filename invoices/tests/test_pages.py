@@ -201,11 +201,14 @@ def test_the_list_runs_the_same_number_of_queries_for_three_or_thirty_invoices(
         make_invoice(owner=owner)
     # the session, the user, the count, the page of rows and the per-currency totals
     with django_assert_max_num_queries(6) as few:
-        owner_client.get("/invoices/")
+        first = owner_client.get("/invoices/")
     for _ in range(27):
         make_invoice(owner=owner)
     with django_assert_num_queries(len(few.captured_queries)):
-        owner_client.get("/invoices/?page_size=30")
+        second = owner_client.get("/invoices/?page_size=30")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (len(first.context["invoices"]), len(second.context["invoices"])) == (3, 30)
 
 
 # --- create -----------------------------------------------------------------------------
@@ -284,12 +287,15 @@ def test_errors_are_shown_on_the_line_and_field_that_caused_them_and_the_form_ke
     assertContains(response, 'value="Globex"', status_code=400)
 
 
-def test_a_form_error_is_shown_next_to_the_invoice_field(owner_client):
+def test_form_errors_are_shown_next_to_each_invoice_field_at_once(owner_client):
     response = owner_client.post("/invoices/new/", invoice_post(customer_name="", due_date="2025-02-01"))
 
     assert response.status_code == 400
     form = response.context["form"]
-    assert form.errors == {"due_date": ["The due date cannot be before the issue date."]}
+    assert form.errors == {
+        "due_date": ["The due date cannot be before the issue date."],
+        "customer_name": ["Give customer_id or customer_name."],
+    }
     assertContains(response, "The due date cannot be before the issue date.", status_code=400)
 
 
@@ -410,3 +416,57 @@ def test_an_invoice_that_left_draft_cannot_be_edited(owner_client, owner):
     assertRedirects(response, f"/invoices/{invoice.pk}/")
     assert messages_of(response) == ["Only draft invoices can be edited; this one is pending approval."]
     assertNotContains(response, "Edit invoice")
+
+
+def test_one_submit_shows_every_line_error_even_when_an_invoice_field_does_not_parse(owner_client):
+    rows = [
+        {"description": "Design", "quantity": "2", "unit_price": "abc", "discount_percent": "0", "tax_rate": "0"},
+        {"description": "Hosting", "quantity": "-1", "unit_price": "10", "discount_percent": "0", "tax_rate": "0"},
+        {"description": "Support", "quantity": "1", "unit_price": "10", "discount_percent": "150", "tax_rate": "0"},
+    ]
+    post = {**invoice_post(issue_date="not a date"), **line_data(rows)}
+
+    response = owner_client.post("/invoices/new/", post)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"issue_date": ["Enter a valid date."]}
+    assert [form.errors for form in response.context["formset"].forms] == [
+        {"unit_price": ["A valid number is required."]},
+        {"quantity": ["Quantity must be greater than zero."]},
+        {"discount_percent": ["Must be between 0 and 100."]},
+    ]
+    assert (Invoice.objects.count(), InvoiceEvent.objects.count()) == (0, 0)
+
+
+def test_every_line_error_and_the_date_error_come_back_from_one_save(owner_client):
+    rows = [
+        {"description": "Design", "quantity": "2", "unit_price": "-5", "discount_percent": "0", "tax_rate": "0"},
+        {"description": "Hosting", "quantity": "-1", "unit_price": "10", "discount_percent": "150", "tax_rate": "0"},
+    ]
+    post = {**invoice_post(due_date="2025-02-01"), **line_data(rows)}
+
+    response = owner_client.post("/invoices/new/", post)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"due_date": ["The due date cannot be before the issue date."]}
+    assert [form.errors for form in response.context["formset"].forms] == [
+        {"unit_price": ["Unit price cannot be negative."]},
+        {"quantity": ["Quantity must be greater than zero."], "discount_percent": ["Must be between 0 and 100."]},
+    ]
+    assert (Invoice.objects.count(), InvoiceEvent.objects.count()) == (0, 0)
+
+
+def test_saving_the_edit_form_untouched_writes_nothing(owner_client, owner):
+    invoice = make_invoice(owner=owner, items=[item(quantity="1.459", unit_price="0.0125", discount_percent="5")])
+    page = owner_client.get(f"/invoices/{invoice.pk}/edit/")
+    form, formset = page.context["form"], page.context["formset"]
+    post = {name: "" if value is None else value for name, value in form.initial.items()}
+    post["customer"] = invoice.customer_id
+    post.update(line_data([dict(line) for line in formset.initial]))
+
+    response = owner_client.post(f"/invoices/{invoice.pk}/edit/", post)
+
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.version == 1
+    assert list(InvoiceEvent.objects.filter(invoice=invoice).values_list("kind", flat=True)) == [EventKind.CREATED]

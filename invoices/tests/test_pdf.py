@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from accounts.tests.factories import make_user
 from invoices.pdf import LocalOnlyURLFetcher, invoice_document_context, render_invoice_html, render_invoice_pdf
-from invoices.tests.factories import advance, item, make_invoice, make_user
+from invoices.tests.factories import advance, item, make_invoice
 
 pytestmark = pytest.mark.django_db
 

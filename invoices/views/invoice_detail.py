@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.authenticated import AuthenticatedHttpRequest
 from core.errors import DomainError, InvalidInput, NotFound
-from files.forms import AttachmentForm
-from files.selectors import invoice_attachment_list
 from invoices import selectors, services
+from invoices.actions import IssueCreditNote
 from invoices.events import event_text
 from invoices.forms import CreditNoteForm, PaymentForm, RejectForm
 from invoices.models import Invoice
 from invoices.money import format_money
-from invoices.services.credit_notes import CREDITABLE_STATES
 from invoices.views.common import TRANSITION_LABELS, invoice_or_404
 
 
@@ -32,9 +31,11 @@ def _render_detail(
     reject_form: RejectForm | None = None,
     payment_form: PaymentForm | None = None,
     credit_form: CreditNoteForm | None = None,
-    attachment_form: AttachmentForm | None = None,
     status: int = 200,
+    **section_forms: Any,
 ) -> HttpResponse:
+    """`section_forms` go to the sections other apps add (`attachment_form` to the files
+    app's attachments card), so their views can show a refused form in its place."""
     transitions = selectors.invoice_available_transitions(invoice=invoice, user=request.user)
     balance = invoice.outstanding
     return render(
@@ -56,18 +57,22 @@ def _render_detail(
             "payment_form": payment_form or PaymentForm(initial={"amount": balance}),
             "credit_notes": selectors.credit_note_list(user=request.user, invoice=invoice),
             "refund_owed": invoice.refund_owed,
-            # The same rule the service applies; the service still decides.
-            "can_credit": invoice.owner_id == request.user.pk and invoice.status in CREDITABLE_STATES,
+            "can_credit": IssueCreditNote(invoice=invoice, actor=request.user).is_allowed(),
             "credit_form": credit_form or CreditNoteForm(),
-            # Files are attached by the invoice's owner; removed (by the owner or staff) in draft.
-            "attachments": invoice_attachment_list(invoice=invoice),
-            "can_attach": invoice.owner_id == request.user.pk,
-            "can_remove_attachments": invoice.is_editable
-            and (invoice.owner_id == request.user.pk or request.user.is_staff),
-            "attachment_form": attachment_form or AttachmentForm(),
+            **_sections_context(request, invoice, section_forms),
         },
         status=status,
     )
+
+
+def _sections_context(request: HttpRequest, invoice: Invoice, section_forms: dict[str, Any]) -> dict[str, Any]:
+    """The parts of this page that other apps own (`settings.INVOICE_PAGE_SECTIONS`: the
+    files app's attachments). They are named in settings, not imported: those apps build
+    on invoices, so an import from here would run the dependency back up."""
+    context: dict[str, Any] = {}
+    for path in settings.INVOICE_PAGE_SECTIONS:
+        context.update(import_string(path)(request=request, invoice=invoice, **section_forms))
+    return context
 
 
 # The detail page with a form's errors, for the views of other apps that post to it.
@@ -114,18 +119,13 @@ def payment_create(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
     if not form.is_valid():
         return _render_detail(request, invoice, payment_form=form, status=400)
     data = form.cleaned_data
-    paid_on = data["paid_at"]
-    paid_at = (
-        None
-        if paid_on is None or paid_on == timezone.localdate()
-        else timezone.make_aware(datetime.combine(paid_on, time(12, 0)))
-    )
     try:
+        # "Paid on" is a day; the service decides the moment it stands for (`payment_time`).
         payment = services.payment_record(
             invoice_id=invoice.pk,
             actor=request.user,
             amount=data["amount"],
-            paid_at=paid_at,
+            paid_at=data["paid_at"],
             method=data["method"],
             reference=data["reference"],
         )

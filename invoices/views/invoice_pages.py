@@ -75,6 +75,15 @@ def _show_service_errors(form: InvoiceForm, formset: Any, error: DomainError) ->
         form.add_error(None, error.detail)
 
 
+def _show_line_errors(formset: Any) -> None:
+    """The invoice's own fields did not parse, so the service was not asked to save: it
+    still checks the lines, so one submit shows every problem, not the first form's."""
+    if formset.is_valid():
+        error = services.invoice_items_check(items=formset.items())
+        if error is not None:
+            formset.add_service_errors(error)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invoice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -105,12 +114,14 @@ def invoice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invoice {invoice.invoice_number} is saved as a draft.")
             return redirect("invoices:detail", invoice_id=invoice.pk)
+    else:
+        _show_line_errors(formset)
     return _render_form(request, form=form, formset=formset, invoice=None, status=400)
 
 
 def _changes(invoice: Invoice, form: InvoiceForm) -> dict[str, Any]:
-    """The fields the user changed, in the shape `invoice_update` takes: it records an
-    event naming each one, so unchanged fields are left out."""
+    """The form's fields in the shape `invoice_update` takes; the service works out which
+    of them differ from the invoice (and writes nothing when none do)."""
     data = form.cleaned_data
     fields: dict[str, Any] = {
         "invoice_number": data["invoice_number"],
@@ -122,21 +133,11 @@ def _changes(invoice: Invoice, form: InvoiceForm) -> dict[str, Any]:
     for name in ("issue_date", "due_date"):
         if data[name] is not None:  # left empty: keep the invoice's date
             fields[name] = data[name]
-    changes = {name: value for name, value in fields.items() if getattr(invoice, name) != value}
     customer = data.get("customer")
     # "New customer…" chosen: the typed name goes to the service, which says so if it is empty.
     if customer is None or customer.pk != invoice.customer_id:
-        changes.update(form.customer_arguments())
-    return changes
-
-
-LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent", "tax_rate")
-
-
-def _lines_changed(invoice: Invoice, items: list[dict[str, Any]]) -> bool:
-    submitted = [tuple(row[name] for name in LINE_FIELDS) for row in items]
-    stored = [tuple(getattr(line, name) for name in LINE_FIELDS) for line in invoice.items.all()]
-    return submitted != stored
+        fields.update(form.customer_arguments())
+    return fields
 
 
 @login_required
@@ -144,8 +145,7 @@ def _lines_changed(invoice: Invoice, items: list[dict[str, Any]]) -> bool:
 def invoice_edit(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     if not invoice.is_editable:
-        state = invoice.get_status_display().lower()
-        messages.error(request, f"Only draft invoices can be edited; this one is {state}.")
+        messages.error(request, services.not_editable_detail(invoice))
         return redirect("invoices:detail", invoice_id=invoice.pk)
     customers = customers_owned_by(request, invoice.owner)
     if request.method != "POST":
@@ -156,13 +156,12 @@ def invoice_edit(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResp
     form = InvoiceForm(request.POST, customers=customers)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
-        items = formset.items()
         try:
             services.invoice_update(
                 invoice_id=invoice.pk,
                 actor=request.user,
                 data=_changes(invoice, form),
-                items=items if _lines_changed(invoice, items) else None,
+                items=formset.items(),
                 expected_total=form.cleaned_data["expected_total"],
                 if_match=request.POST.get("etag") or None,
             )
@@ -173,6 +172,8 @@ def invoice_edit(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResp
         else:
             messages.success(request, f"Invoice {invoice.invoice_number} is updated.")
             return redirect("invoices:detail", invoice_id=invoice.pk)
+    else:
+        _show_line_errors(formset)
     return _render_form(request, form=form, formset=formset, invoice=invoice, status=400)
 
 

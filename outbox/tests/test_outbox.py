@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from billing.celery import app as celery_app
 from core.errors import Conflict
 from invoices import services
+from invoices.actions import transaction_for_one_write
 from invoices.models import Invoice, InvoiceStatus
 from invoices.notifications import INVOICE_SENT_EMAIL, message_id_for
 from invoices.tests.factories import advance, item, make_invoice
@@ -64,7 +65,8 @@ def broker_down() -> Any:
 
 
 def test_sending_writes_one_outbox_message_in_the_same_transaction(approved_invoice, owner, mailoutbox) -> None:
-    with transaction.atomic():
+    # The one sanctioned outer transaction around a (durable) service, to look inside it.
+    with transaction_for_one_write():
         services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
         [message] = OutboxMessage.objects.all()
         assert message.kind == INVOICE_SENT_EMAIL
@@ -74,7 +76,7 @@ def test_sending_writes_one_outbox_message_in_the_same_transaction(approved_invo
 
 
 def test_a_rolled_back_send_leaves_no_outbox_message(approved_invoice, owner, mailoutbox) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError, match="the request failed after the send"), transaction_for_one_write():
         services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
         raise RuntimeError("the request failed after the send")
 
@@ -87,6 +89,45 @@ def test_a_refused_send_leaves_no_outbox_message(owner, mailoutbox) -> None:
     with pytest.raises(Conflict):
         services.invoice_send(invoice_id=draft.pk, actor=owner)
 
+    assert OutboxMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_the_sent_email_is_written_by_the_transaction_subscriber_not_the_service(
+    approved_invoice, owner, settings, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    """The service only announces the send; without the subscriber nothing is queued."""
+    settings.INVOICE_EVENT_TRANSACTION_SUBSCRIBERS = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+
+    assert Invoice.objects.get(pk=approved_invoice.pk).status == InvoiceStatus.SENT
+    assert OutboxMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_other_transitions_write_no_outbox_message(owner, approver, mailoutbox) -> None:
+    invoice = make_invoice(owner=owner, items=[item()])
+    advance(invoice, to="approved", approver=approver)
+    services.invoice_cancel(invoice_id=invoice.pk, actor=owner)
+
+    assert OutboxMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_a_failing_transaction_subscriber_rolls_the_send_back(approved_invoice, owner, settings, mailoutbox) -> None:
+    settings.INVOICE_EVENT_TRANSACTION_SUBSCRIBERS = [
+        "invoices.notifications.invoice_sent_email_enqueue",
+        "outbox.tests.failing_subscriber.refuse",
+    ]
+    events_before = approved_invoice.events.count()
+
+    with pytest.raises(RuntimeError, match=r"^the subscriber refused$"):
+        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+
+    approved_invoice.refresh_from_db()
+    assert approved_invoice.status == InvoiceStatus.APPROVED
+    assert approved_invoice.events.count() == events_before
     assert OutboxMessage.objects.count() == 0
     assert mailoutbox == []
 
@@ -205,8 +246,7 @@ def test_enqueue_twice_with_one_key_is_one_message() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_message_claimed_by_one_worker_is_skipped_by_another(approved_invoice, owner, mailoutbox) -> None:
-    with transaction.atomic():
-        services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)
+    services.invoice_send(invoice_id=approved_invoice.pk, actor=owner)  # its own durable transaction
     message = OutboxMessage.objects.get()
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.PENDING, delivered_at=None)
     mailoutbox.clear()

@@ -19,6 +19,7 @@
   var currency = form.querySelector("select[name='currency']");
   var currencyLabel = form.querySelector("[data-currency-label]");
   var announcer = form.querySelector("[data-items-announcer]");
+  var warning = form.querySelector("[data-totals-warning]");
   var fieldPattern = new RegExp("^(id_)?" + prefix + "-(\\d+|__prefix__)-");
 
   function field(row, name) { return row.querySelector("[name$='-" + name + "']"); }
@@ -33,25 +34,46 @@
     var tax = parseDecimal(field(row, "tax_rate").value, true);
     if (!quantity || !price || !discount || !tax) { return { blank: false, valid: false }; }
     var total = lineCents(quantity, price, discount);
-    return { blank: false, valid: true, total: total, tax: taxCents(total, tax) };
+    var lineTax = taxCents(total, tax);
+    // Below zero (a negative number, a discount over 100 %): the server will not save it.
+    if (total < 0n || lineTax < 0n) { return { blank: false, valid: false, negative: true, total: total }; }
+    return { blank: false, valid: true, total: total, tax: lineTax };
+  }
+
+  // Says which lines the totals leave out and why, instead of a total that silently
+  // goes below zero or ignores a line; saving then shows the service's message on each.
+  function showWarning(belowZero, notNumbers) {
+    if (!warning) { return; }
+    function lines(numbers) { return (numbers.length > 1 ? "lines " : "line ") + numbers.join(", "); }
+    var parts = [];
+    if (belowZero.length) { parts.push(lines(belowZero) + " (below zero)"); }
+    if (notNumbers.length) { parts.push(lines(notNumbers) + " (a value is not a number)"); }
+    warning.hidden = parts.length === 0;
+    warning.textContent = parts.length ? "Not in the totals: " + parts.join("; ") + ". Saving will say what to fix." : "";
   }
 
   function recalculate() {
     var subtotal = 0n;
     var taxTotal = 0n;
     var complete = true;
-    rows.querySelectorAll("[data-item-row]").forEach(function (row) {
+    var belowZero = [];
+    var notNumbers = [];
+    rows.querySelectorAll("[data-item-row]").forEach(function (row, index) {
       var amounts = rowAmounts(row);
       var output = row.querySelector("[data-line-total]");
       if (amounts.blank || !amounts.valid) {
-        output.textContent = "—";
-        if (!amounts.blank) { complete = false; }
+        output.textContent = amounts.negative ? formatCents(amounts.total, true) : "—";
+        if (!amounts.blank) {
+          complete = false;
+          (amounts.negative ? belowZero : notNumbers).push(index + 1);
+        }
         return;
       }
       output.textContent = formatCents(amounts.total, true);
       subtotal += amounts.total;
       taxTotal += amounts.tax;
     });
+    showWarning(belowZero, notNumbers);
     form.querySelector("[data-subtotal]").textContent = formatCents(subtotal, true);
     form.querySelector("[data-tax]").textContent = formatCents(taxTotal, true);
     form.querySelector("[data-total]").textContent = formatCents(subtotal + taxTotal, true);

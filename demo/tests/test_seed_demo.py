@@ -1,54 +1,21 @@
-"""`ensure_database` and `seed_demo`, the two commands `make run` and `make stack` rely on."""
+"""`seed_demo`, which `make run` and `make stack` run after migrating: one account per role, idempotent."""
 
 from __future__ import annotations
 
 import io
-import uuid
 
-import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.db import connection
 
-from accounts.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 
 
 def run(command: str, *args: str) -> str:
     out = io.StringIO()
     call_command(command, *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.mark.django_db
-def test_ensure_database_is_a_no_op_on_sqlite(settings) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("runs on SQLite")
-
-    assert run("ensure_database") == "sqlite: nothing to create.\n"
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db
-def test_ensure_database_creates_a_missing_postgres_database_once() -> None:
-    name = f"billing_ensure_{uuid.uuid4().hex[:12]}"
-    original_name = connection.settings_dict["NAME"]
-    params = connection.get_connection_params()
-    params["dbname"] = "postgres"
-    connection.settings_dict["NAME"] = name
-    try:
-        first = run("ensure_database")
-        second = run("ensure_database")
-    finally:
-        connection.settings_dict["NAME"] = original_name
-        with psycopg.connect(**params, autocommit=True) as admin:
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    assert exists == (1,)
-    assert first == f"Created database {name!r}.\n"
-    assert second == f"Database {name!r} exists.\n"
 
 
 @pytest.mark.django_db

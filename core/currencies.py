@@ -1,4 +1,5 @@
-"""ISO 4217 currency codes the invoices accept (active codes, without funds and metals)."""
+"""ISO 4217 currency codes the invoices and the company profile accept (active codes, without
+funds and metals). Reference data, so it sits below every app that names a currency."""
 
 ISO_4217_CODES: frozenset[str] = frozenset(
     """

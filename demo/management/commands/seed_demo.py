@@ -17,19 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from invoices.demo import seed_demo_invoices
+from accounts.roles import approvers_group
+from demo.invoices import seed_demo_invoices
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 DEFAULT_DEMO_PASSWORD = "billing-demo-2026"  # noqa: S105 (documented demo login, local only)
-APPROVERS_GROUP = "Approvers"
 
 
 @dataclass(frozen=True)
@@ -48,22 +46,6 @@ DEMO_ACCOUNTS = (
     DemoAccount("approver", "approver@example.com", "Avery Approver", "approver", is_staff=True, approver=True),
     DemoAccount("admin", "admin@example.com", "Ada Admin", "admin", is_staff=True, is_superuser=True),
 )
-
-
-def approvers_group() -> Group:
-    """The Approvers group with `invoices.approve_invoice`, made if a migration has not made it yet."""
-    permission = Permission.objects.filter(codename="approve_invoice", content_type__app_label="invoices").first()
-    if permission is None:
-        content_type, _ = ContentType.objects.get_or_create(app_label="invoices", model="invoice")
-        permission, _ = Permission.objects.get_or_create(
-            codename="approve_invoice",
-            content_type=content_type,
-            defaults={"name": "Can approve and reject invoices"},
-        )
-    group, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
-    if not group.permissions.filter(pk=permission.pk).exists():
-        group.permissions.add(permission)
-    return group
 
 
 class Command(BaseCommand):
@@ -85,7 +67,7 @@ class Command(BaseCommand):
         # The demo customers are example.com addresses: sending their invoices (after
         # commit) would only flood the console, so demo seeding sends no e-mail.
         dummy_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-        with dummy_mail, transaction.atomic():
+        with transaction.atomic():
             group = approvers_group()
             for account in DEMO_ACCOUNTS:
                 user = User.objects.filter(username=account.username).first()
@@ -110,6 +92,9 @@ class Command(BaseCommand):
                     state += "; its password was changed, the one below does not work"
                 report.append((account, state))
 
+        # Outside the accounts' transaction: each invoice service is a durable
+        # transaction of its own (see `invoices.services.transactions`).
+        with dummy_mail:
             owner = User.objects.get(username="demo")
             approver = User.objects.get(username="approver")
             made = seed_demo_invoices(owner=owner, approver=approver)
