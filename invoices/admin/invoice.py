@@ -125,7 +125,7 @@ class LineItemFormSet(BaseInlineFormSet):
 
     service_error: InvalidInput | None = None
 
-    def sent_forms(self) -> list[forms.Form]:
+    def sent_forms(self) -> list[forms.BaseForm]:
         """The lines the save sends, in order: kept existing lines and filled new ones."""
         deleted = set(self.deleted_forms)
         return [

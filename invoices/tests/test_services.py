@@ -95,7 +95,7 @@ def test_matching_client_total_is_accepted(owner) -> None:
 def test_bad_line_items_are_refused_naming_the_field(owner, line, field) -> None:
     with pytest.raises(InvalidInput) as error:
         make_invoice(owner=owner, items=[item(), line])
-    assert list(error.value.errors) == [f"items[1].{field}"]
+    assert list(error.value.errors or {}) == [f"items[1].{field}"]
     assert not Invoice.objects.exists() and not LineItem.objects.exists()
 
 
