@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 def site_link(path: str) -> str:
-    """An absolute URL on this site for a path such as `/accounts/verify/<token>/`."""
+    """An absolute URL on this site for a path such as `/accounts/verify/<token>/`.
+
+    The one builder of links in e-mails: every message takes its address from the
+    SITE_URL setting here (`make run` sets it to the address it serves)."""
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -66,7 +69,7 @@ def password_reset_send(*, user: User, token: str) -> None:
 
 
 def _send(*, user: User, subject: str, template: str, context: dict[str, Any]) -> None:
-    context = {"user": user, "site_url": settings.SITE_URL, **context}
+    context = {"user": user, "site_url": site_link(""), **context}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),

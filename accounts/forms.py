@@ -61,9 +61,12 @@ class ServiceErrorsMixin:
 
 
 class RegistrationForm(ServiceErrorsMixin, forms.Form):
+    """Sign-up. Every field's problem is shown at the first submit: `clean` asks the
+    registration service about the fields this form could not parse as well."""
+
     username = forms.CharField(
-        max_length=150,
-        help_text="Letters, digits and . + - _ only.",
+        max_length=services.USERNAME_MAX_LENGTH,
+        help_text=services.USERNAME_RULE,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     email = forms.EmailField(
@@ -88,10 +91,28 @@ class RegistrationForm(ServiceErrorsMixin, forms.Form):
         cleaned = self.cleaned_data
         if cleaned.get("password") and cleaned.get("password_confirm") != cleaned["password"]:
             self.add_error("password_confirm", "The two passwords do not match.")
+        values = {name: self._submitted_text(name) for name in ("username", "email", "password", "full_name")}
+        for field, messages in services.user_registration_errors(**values).items():
+            # A field this form already refused keeps its own message, once.
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, messages)
         return cleaned
+
+    def _submitted_text(self, name: str) -> str:
+        """What was typed into a field, parsed if the field accepted it."""
+        value = self.cleaned_data.get(name, self.data.get(name, ""))
+        return value if isinstance(value, str) else ""
 
 
 class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class VerificationResendForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,

@@ -8,6 +8,7 @@ change, a reset or a deactivation ends every session at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,13 @@ class TokenPair:
 # --- Registration and verification ----------------------------------------------------
 
 
+# The username rule, in the words every door shows (help text and error alike). Django's
+# own validator allows "@"; we refuse it, because at login "@" marks an e-mail address.
+USERNAME_MAX_LENGTH = 150
+USERNAME_RULE = f"Up to {USERNAME_MAX_LENGTH} characters: letters, digits and . + - _ only (no spaces, no @)."
+USERNAME_INVALID = f"Enter a valid username. {USERNAME_RULE}"
+
+
 def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User | None:
     """Create a self-registered account, unverified, and e-mail it a verification link.
 
@@ -73,18 +81,8 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
     The e-mail is sent inside the transaction: if it cannot be sent, no account is left
     behind holding the username and address, and the person can simply try again.
     """
-    user_model = get_user_model()
-    user = user_model(
-        username=user_model.normalize_username(username.strip()),
-        email=user_model._default_manager.normalize_email(email.strip()),
-        full_name=full_name.strip(),
-        is_verified=False,
-    )
-    errors = _registration_errors(user=user)
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        errors.setdefault("password", []).extend(exc.messages)
+    user = _unsaved_user(username=username, email=email, full_name=full_name)
+    errors = _registration_errors(user=user, password=password)
     if errors:
         raise InvalidInput("The account could not be created.", errors=errors)
     if _registration_attempt_on_existing_account(email=user.email):
@@ -104,15 +102,37 @@ def user_register(*, username: str, email: str, password: str, full_name: str = 
                 return None
             raise InvalidInput(
                 "The account could not be created.",
-                errors=_registration_errors(user=user) or {"username": ["Please choose another username."]},
+                errors=_registration_errors(user=user, password=None)
+                or {"username": ["Please choose another username."]},
             ) from exc
         emails.email_verification_send(user=user, token=email_verification_token_make(user=user))
     return user
 
 
+def user_registration_errors(*, username: str, email: str, password: str, full_name: str = "") -> dict[str, list[str]]:
+    """Every reason a sign-up with these values would be refused, field by field, in one pass.
+
+    Writes nothing. The sign-up page asks it even when its own parsing already failed on
+    one field (a malformed address, two passwords that differ), so a person sees the
+    username and password problems at the first submit rather than one field per try.
+    """
+    user = _unsaved_user(username=username, email=email, full_name=full_name)
+    return _registration_errors(user=user, password=password)
+
+
 def registration_sent_detail() -> str:
     """What every door answers after a sign-up, new address or not."""
     return "Check your inbox: we sent a message to the address you gave. Follow its link to finish signing up."
+
+
+def _unsaved_user(*, username: str, email: str, full_name: str) -> User:
+    user_model = get_user_model()
+    return user_model(
+        username=user_model.normalize_username(username.strip()),
+        email=user_model._default_manager.normalize_email(email.strip()),
+        full_name=full_name.strip(),
+        is_verified=False,
+    )
 
 
 def _registration_attempt_on_existing_account(*, email: str) -> bool:
@@ -124,17 +144,32 @@ def _registration_attempt_on_existing_account(*, email: str) -> bool:
     return True
 
 
-def _registration_errors(*, user: User) -> dict[str, list[str]]:
+def _registration_errors(*, user: User, password: str | None) -> dict[str, list[str]]:
+    """The field checks of a sign-up, all of them: the model's, ours, and the password
+    validators' (skipped when `password` is None). A taken address is not among them."""
     errors: dict[str, list[str]] = {}
     try:
         user.full_clean(exclude={"password"}, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+        for field, field_errors in exc.error_dict.items():
+            for error in field_errors:
+                if field == "username" and error.code == "invalid":
+                    continue  # Django's wording allows "@"; ours is added below
+                errors.setdefault(field, []).extend(error.messages)
     if not user.email and "email" not in errors:
         errors["email"] = ["This field may not be blank."]
-    for field, messages in user_identity_errors(username=user.username, email=user.email, email_taken=False).items():
+    identity = user_identity_errors(username=user.username, email=user.email, email_taken=False)
+    if user.username and not _USERNAME_PATTERN.fullmatch(user.username):
+        # One message stating the whole rule ("@" included), instead of Django's or the "@" one.
+        others = [message for message in identity.get("username", []) if message != USERNAME_WITH_AT]
+        identity["username"] = [USERNAME_INVALID, *others]
+    for field, messages in identity.items():
         errors.setdefault(field, []).extend(messages)
+    if password is not None:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            errors.setdefault("password", []).extend(exc.messages)
     return errors
 
 
@@ -164,6 +199,9 @@ def user_identity_errors(
     return errors
 
 
+_USERNAME_PATTERN = re.compile(r"[\w.+-]+")
+
+
 def user_verify_email(*, token: str) -> User:
     """Mark the address in a verification token as confirmed. Verifying twice is harmless."""
     try:
@@ -183,6 +221,26 @@ def user_verify_email(*, token: str) -> User:
             user.is_verified = True
             user.save(update_fields=["is_verified"])
     return user
+
+
+def user_verification_resend(*, email: str) -> None:
+    """E-mail a fresh verification link to the unverified account using this address.
+
+    Says nothing either way, like the password reset, so it cannot be used to find out
+    which addresses have accounts, or which of them are verified. Earlier links keep
+    working until they expire: each is signed, none is stored.
+    """
+    users = get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True, is_verified=False)
+    for user in users:
+        emails.email_verification_send(user=user, token=email_verification_token_make(user=user))
+
+
+def verification_resent_detail() -> str:
+    """What every door answers to a resend request, whatever the address."""
+    return (
+        "If an account that still needs confirming uses that address, we have sent it a new link. "
+        "Check your inbox, and your spam folder."
+    )
 
 
 # --- Login and tokens ------------------------------------------------------------------

@@ -68,6 +68,22 @@ class AuthAnonThrottle(_SettingsRateMixin, AnonRateThrottle):
     scope = "auth_anon"
 
 
+class VerificationResendThrottle(_SettingsRateMixin, SimpleRateThrottle):
+    """Verification e-mails asked for one address: a stranger cannot flood an inbox from
+    many machines. Counted per typed address (hashed), whether or not it has an account,
+    so being throttled says nothing about the address either."""
+
+    scope = "verification_resend"
+
+    def get_cache_key(self, request: Request | HttpRequest, view: Any) -> str | None:
+        data = request.data if isinstance(request, Request) else request.POST
+        value = data.get("email", "") if hasattr(data, "get") else ""
+        email = value.strip().lower() if isinstance(value, str) else ""
+        if not email:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(email.encode()).hexdigest()}
+
+
 def submitted_username(request: Request | HttpRequest) -> str:
     """The username field of a login request, trimmed and lower-cased; "" when absent."""
     data = request.data if isinstance(request, Request) else request.POST
@@ -76,3 +92,4 @@ def submitted_username(request: Request | HttpRequest) -> str:
 
 
 LOGIN_THROTTLES = (LoginIpThrottle, LoginUsernameThrottle)
+VERIFICATION_RESEND_THROTTLES = (AuthAnonThrottle, VerificationResendThrottle)

@@ -18,8 +18,14 @@ from django.views.generic import FormView
 
 from accounts import services
 from accounts.errors import InvalidLink
-from accounts.forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm, RegistrationForm
-from accounts.throttles import LOGIN_THROTTLES
+from accounts.forms import (
+    LoginForm,
+    PasswordResetConfirmForm,
+    PasswordResetRequestForm,
+    RegistrationForm,
+    VerificationResendForm,
+)
+from accounts.throttles import LOGIN_THROTTLES, VERIFICATION_RESEND_THROTTLES
 from accounts.tokens import password_reset_token_user
 from core.errors import InvalidInput
 
@@ -96,6 +102,34 @@ class VerifyEmailPageView(View):
         except InvalidLink as exc:
             return render(request, self.template_name, {"error": exc.detail}, status=400)
         return render(request, self.template_name, {"verified": True})
+
+
+class VerificationResendPageView(FormView):
+    """ "Send the confirmation link again", for people whose link expired or got lost.
+    Throttled per client and per address; the answer is the same whatever the address."""
+
+    template_name = "accounts/verification_resend.html"
+    form_class = VerificationResendForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        for throttle_class in VERIFICATION_RESEND_THROTTLES:
+            throttle = throttle_class()
+            # These throttles read only the client address and the posted address.
+            if not throttle.allow_request(request, self):  # type: ignore[arg-type]
+                wait = math.ceil(throttle.wait() or 1)
+                form = self.form_class(initial={"email": request.POST.get("email", "")})
+                context = self.get_context_data(
+                    form=form, throttled_message=f"Too many requests. Please try again in {wait} seconds."
+                )
+                response = self.render_to_response(context, status=429)
+                response["Retry-After"] = str(wait)
+                return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: VerificationResendForm) -> HttpResponse:
+        services.user_verification_resend(email=form.cleaned_data["email"])
+        messages.info(self.request, services.verification_resent_detail())
+        return HttpResponseRedirect(LOGIN_URL)
 
 
 class PasswordResetRequestPageView(FormView):

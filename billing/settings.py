@@ -187,7 +187,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# Eager tasks still take a producer from the broker's connection pool (Celery's
+# apply_async), which logs "No hostname was supplied" for a bare `memory://`: name one.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 # Without a broker, tasks run in-process; with one, a worker runs them.
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -328,7 +330,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    # Django's console backend, with one line per attachment instead of its base64.
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="core.mail.ConsoleEmailBackend")
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Billing <billing@localhost>")
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -372,6 +375,7 @@ REST_FRAMEWORK = {
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="20/min"),
         "login_username": env.str("THROTTLE_LOGIN_USERNAME", default="5/min"),
         "auth_anon": env.str("THROTTLE_AUTH_ANON", default="30/min"),
+        "verification_resend": env.str("THROTTLE_VERIFICATION_RESEND", default="3/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
     # How many proxies sit in front of the app; throttles trust X-Forwarded-For only that far.
@@ -466,13 +470,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "core.logging.RedactSecretsFilter"}},
+    "filters": {
+        "redact": {"()": "core.logging.RedactSecretsFilter"},
+        "client_error_without_traceback": {"()": "core.logging.ClientErrorWithoutTracebackFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own DEBUG console handler printed each warning a second time, unredacted:
+        # everything under `django` goes through the root's redacting handler only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # "Not Found: /path" and "Forbidden: /path", a line each, without a traceback.
+        "django.request": {"filters": ["client_error_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -1,4 +1,5 @@
-"""Logging filter that keeps bearer tokens, passwords and secrets out of every log line."""
+"""Logging filters: no bearer tokens, passwords or secrets in any line, and no traceback
+for an ordinary 403 or 404."""
 
 from __future__ import annotations
 
@@ -39,4 +40,18 @@ class RedactSecretsFilter(logging.Filter):
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        return True
+
+
+class ClientErrorWithoutTracebackFilter(logging.Filter):
+    """A 4xx is the client's mistake and part of a normal day: one line says which
+    request it was. Django logs a PermissionDenied with its traceback, which makes an
+    ordinary 403 look like a crash; tracebacks are kept for 5xx, where they matter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status_code = getattr(record, "status_code", None)
+        if isinstance(status_code, int) and status_code < 500:
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
         return True

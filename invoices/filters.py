@@ -40,7 +40,24 @@ CUSTOMER_ORDERING_FIELDS = ("name", "created_at", "updated_at")
 CUSTOMER_TEXT_ORDERING_FIELDS = frozenset({"name"})  # "smithers" before "Umbrella" on every database
 
 
+class RepeatedOrCommaSeparatedInput(forms.TextInput):
+    """Reads `status=draft,sent` and `status=draft&status=sent` alike: every value given
+    for the parameter, joined by commas, so a repeated parameter never loses all but its
+    last value (what `QueryDict.get` would keep)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if hasattr(data, "getlist"):
+            values = [value for value in data.getlist(name) if isinstance(value, str)]
+            return ",".join(values) if values else None
+        value = data.get(name)
+        if isinstance(value, list | tuple):
+            return ",".join(str(part) for part in value)
+        return value
+
+
 class CommaSeparatedStatusField(forms.CharField):
+    widget = RepeatedOrCommaSeparatedInput
+
     def clean(self, value: Any) -> list[str]:
         value = super().clean(value)
         if not value:
@@ -100,7 +117,9 @@ class OrderingFilter(django_filters.Filter):
 
 
 class InvoiceFilterSet(django_filters.FilterSet):
-    status = StatusFilter(help_text="Comma-separated statuses in any case, e.g. sent,overdue or PAID.")
+    status = StatusFilter(
+        help_text="Statuses in any case, comma-separated or repeated: sent,overdue or status=sent&status=overdue."
+    )
     customer = django_filters.ModelChoiceFilter(
         queryset=Customer.objects.all(),
         help_text="A customer id.",

@@ -63,8 +63,20 @@ def _decimal_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in sorted(ISO_4217_CODES)]
+COMMON_CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def currency_choices(default: str | None = None) -> list[tuple[str, Any]]:
+    """The currency select: the owner's default first, then USD, EUR and GBP, then every
+    other ISO 4217 code alphabetically, in two labelled groups and with no code twice."""
+    first = (default or settings.DEFAULT_CURRENCY).upper()
+    common = [first, *(code for code in COMMON_CURRENCIES if code != first)]
+    common = [code for code in common if code in ISO_4217_CODES]
+    others = sorted(ISO_4217_CODES.difference(common))
+    return [
+        ("Common", [(code, code) for code in common]),
+        ("All currencies", [(code, code) for code in others]),
+    ]
 
 
 # --- customers -----------------------------------------------------------------------------
@@ -136,10 +148,14 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
     # The total the page showed the user; the service refuses the save if its own differs.
     expected_total = forms.DecimalField(required=False, widget=forms.HiddenInput())
 
-    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, customers: QuerySet[Customer], default_currency: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["customer"]).queryset = customers
-        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+        currency = (default_currency or settings.DEFAULT_CURRENCY).upper()
+        self.fields["currency"].widget.choices = currency_choices(currency)
+        self.fields["currency"].initial = currency
 
     @staticmethod
     def initial_for(invoice: Invoice) -> dict[str, Any]:
@@ -298,6 +314,22 @@ SORT_CHOICES = [
 ]
 
 
+class StatusCheckboxes(forms.CheckboxSelectMultiple):
+    """The list's status filter as checkboxes: several states at once without script.
+    Reads `status=draft,sent` and repeated `status=` alike, as the API's filter does."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [part.strip().lower() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class ShownStatusField(forms.MultipleChoiceField):
+    """Only shows what was asked: the selector judges the values and names a bad one."""
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
 class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     """The list page's filters, named as the API's query parameters.
 
@@ -308,7 +340,7 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
     search = forms.CharField(
         required=False, help_text="Number, customer or notes.", widget=forms.TextInput(attrs={"type": "search"})
     )
-    status = forms.CharField(required=False, widget=forms.Select())
+    status = ShownStatusField(required=False, widget=StatusCheckboxes(), help_text="None ticked: any status.")
     customer = forms.CharField(required=False, widget=forms.HiddenInput())
     customer_name = forms.CharField(label="Customer", required=False)
     currency = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}))
@@ -322,11 +354,11 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        value = self.data.get("status", "") if self.is_bound else ""
-        choices = [("", "Any status"), *InvoiceStatus.choices]
-        if value and value not in InvoiceStatus.values:
-            choices.append((value, value.replace(",", ", ")))  # several, or a wrong one: keep it visible
-        self.fields["status"].widget.choices = choices
+        asked = self["status"].value() if self.is_bound else []
+        choices = list(InvoiceStatus.choices)
+        # A state typed into the address that is not one: kept visible (checked) beside its error.
+        choices += [(value, value) for value in asked if value not in InvoiceStatus.values]
+        cast(forms.MultipleChoiceField, self.fields["status"]).choices = choices
         ordering = self.data.get("ordering", "") if self.is_bound else ""
         sort_choices = list(SORT_CHOICES)
         if ordering and ordering not in dict(SORT_CHOICES):

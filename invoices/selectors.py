@@ -6,13 +6,19 @@ invisible row is reported as missing (404), never as forbidden, so ids leak noth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.roles import visible_to
+from companies.selectors import company_profile_get
 from core.errors import InvalidInput, NotFound
 from invoices.actions import available_transitions
 from invoices.filters import CustomerFilterSet, InvoiceFilterSet
@@ -26,11 +32,13 @@ if TYPE_CHECKING:
 __all__ = [
     "credit_note_get",
     "credit_note_list",
+    "customer_balances",
     "customer_get",
     "customer_list",
     "invoice_available_transitions",
     "invoice_event_list",
     "invoice_find",
+    "invoice_form_defaults",
     "invoice_get",
     "invoice_is_visible",
     "invoice_list",
@@ -134,9 +142,12 @@ def customer_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> Que
     return filterset.qs
 
 
-def customer_get(*, user: User, customer_id: Any) -> Customer:
+def customer_get(*, user: User, customer_id: Any, include_deleted: bool = False) -> Customer:
+    """One customer the user may see. `include_deleted` also finds a deleted (archived)
+    one, for its read-only page: the invoices that name it still link there."""
+    queryset = visible_to(Customer.objects.all(), user) if include_deleted else customer_list(user=user)
     try:
-        return customer_list(user=user).get(pk=int(customer_id))
+        return queryset.get(pk=int(customer_id))
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise NotFound("No customer matches the given id.") from None
 
@@ -159,3 +170,51 @@ def credit_note_get(*, user: User, credit_note_id: Any) -> CreditNote:
         return credit_note_list(user=user).get(pk=int(credit_note_id))
     except (CreditNote.DoesNotExist, ValueError, TypeError):
         raise NotFound("No credit note matches the given id.") from None
+
+
+@dataclass(frozen=True)
+class InvoiceFormDefaults:
+    """What a new invoice starts with on the form: the same values the service would
+    choose for a field left empty, shown so the user sees them before saving."""
+
+    currency: str
+    issue_date: date
+
+
+def invoice_form_defaults(*, owner: Any) -> InvoiceFormDefaults:
+    """The owner's default currency (company profile, else the site's) and today's date.
+
+    Today is the date in the active time zone (`TIME_ZONE`, as the service dates an
+    invoice with no issue date): accounts carry no time zone of their own.
+    """
+    profile = company_profile_get(owner=owner)
+    return InvoiceFormDefaults(
+        currency=(profile.default_currency or settings.DEFAULT_CURRENCY).upper(),
+        issue_date=timezone.localdate(),
+    )
+
+
+def customer_balances(*, customers: Iterable[Customer]) -> dict[int, list[tuple[str, Decimal]]]:
+    """What each customer owes: the balance due of their sent and overdue invoices, per
+    currency (an amount in EUR and one in USD do not add up), largest first.
+
+    One aggregate query for the whole page of customers, however many there are; a
+    customer who owes nothing is absent from the answer.
+    """
+    ids = [customer.pk for customer in customers]
+    if not ids:
+        return {}
+    rows = (
+        Invoice.objects.alive()
+        .filter(OWED, customer_id__in=ids)
+        .order_by()
+        .values("customer_id", "currency")
+        .annotate(balance=MoneySum("balance_due"))
+    )
+    balances: dict[int, list[tuple[str, Decimal]]] = {}
+    for row in rows:
+        if row["balance"]:
+            balances.setdefault(row["customer_id"], []).append((row["currency"], row["balance"]))
+    for amounts in balances.values():
+        amounts.sort(key=lambda amount: (-amount[1], amount[0]))
+    return balances

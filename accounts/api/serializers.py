@@ -51,6 +51,10 @@ class PasswordResetRequestInputSerializer(serializers.Serializer):
     email = serializers.EmailField()
 
 
+class VerificationResendInputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
 class PasswordResetConfirmInputSerializer(serializers.Serializer):
     token = serializers.CharField()
     new_password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})

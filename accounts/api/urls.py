@@ -22,6 +22,7 @@ def _route(route: str, view: type[APIView], name: str) -> list[URLPattern]:
 urlpatterns: list[URLPattern] = [
     *_route("register", views.RegisterApi, "auth-register"),
     *_route("verify/<str:token>", views.VerifyEmailApi, "auth-verify"),
+    *_route("resend-verification", views.VerificationResendApi, "auth-resend-verification"),
     *_route("login", views.LoginApi, "auth-login"),
     *_route("refresh", views.RefreshApi, "auth-refresh"),
     *_route("logout", views.LogoutApi, "auth-logout"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth import update_session_auth_hash
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -25,9 +27,10 @@ from accounts.api.serializers import (
     RefreshTokenInputSerializer,
     RegisterInputSerializer,
     TokenPairSerializer,
+    VerificationResendInputSerializer,
 )
 from accounts.authenticated import AuthenticatedRequest
-from accounts.throttles import LOGIN_THROTTLES, AuthAnonThrottle
+from accounts.throttles import LOGIN_THROTTLES, VERIFICATION_RESEND_THROTTLES, AuthAnonThrottle
 from core.parsers import BoundedJSONParser
 
 TAGS = ["auth"]
@@ -75,9 +78,22 @@ class RegisterApi(AnonymousAuthApi):
     )
     def post(self, request: Request) -> Response:
         serializer = RegisterInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            raise ValidationError(_every_registration_error(request.data, serializer.errors))
         services.user_register(**serializer.validated_data)
         return Response({"detail": services.registration_sent_detail()}, status=status.HTTP_202_ACCEPTED)
+
+
+def _every_registration_error(data: Any, shape_errors: dict[str, Any]) -> dict[str, Any]:
+    """The serializer's errors, plus the service's on the fields it did parse, so one
+    answer lists every problem (a bad address no longer hides a weak password)."""
+    values = {}
+    for name in ("username", "email", "password", "full_name"):
+        value = data.get(name, "") if hasattr(data, "get") else ""
+        values[name] = value if isinstance(value, str) else ""
+    service_errors = services.user_registration_errors(**values)
+    merged = {field: messages for field, messages in service_errors.items() if field not in shape_errors}
+    return {**merged, **shape_errors}
 
 
 class VerifyEmailApi(AnonymousAuthApi):
@@ -90,6 +106,26 @@ class VerifyEmailApi(AnonymousAuthApi):
     def post(self, request: Request, token: str) -> Response:
         services.user_verify_email(token=token)
         return Response({"detail": "E-mail address verified. You can log in now."})
+
+
+class VerificationResendApi(AnonymousAuthApi):
+    throttle_classes = VERIFICATION_RESEND_THROTTLES
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Send the verification e-mail again",
+        description=(
+            "E-mails a new verification link to the unverified account using this address. Always 202, "
+            "whether or not such an account exists; throttled per client and per address."
+        ),
+        request=VerificationResendInputSerializer,
+        responses={202: DETAIL, 400: VALIDATION_ERROR, 429: THROTTLED},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = VerificationResendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_verification_resend(**serializer.validated_data)
+        return Response({"detail": services.verification_resent_detail()}, status=status.HTTP_202_ACCEPTED)
 
 
 class LoginApi(AnonymousAuthApi):

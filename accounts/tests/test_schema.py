@@ -23,6 +23,7 @@ def test_the_schema_lists_each_auth_endpoint_once_with_its_trailing_slash():
         "/api/v1/auth/password-reset/confirm/",
         "/api/v1/auth/refresh/",
         "/api/v1/auth/register/",
+        "/api/v1/auth/resend-verification/",
         "/api/v1/auth/verify/{token}/",
     ]
 

@@ -19,6 +19,7 @@ from drf_spectacular.utils import Direction, OpenApiParameter, OpenApiResponse
 from core.openapi import BAD_REQUEST as BAD_REQUEST
 from invoices.api.serializers import INVOICE_FIELDS, ConflictSerializer, ErrorSerializer
 from invoices.filters import ORDERING_FIELDS, InvoiceFilterSet
+from invoices.models import InvoiceStatus
 
 _DESCRIPTIONS = {
     "customer_name": "Case-insensitive substring of the customer's name.",
@@ -32,7 +33,11 @@ _DESCRIPTIONS = {
     "min_amount": "Total amount at least this.",
     "max_amount": "Total amount at most this.",
     "currency": "ISO 4217 code, e.g. EUR.",
-    "status": "Comma-separated statuses in any case, e.g. sent,overdue or PAID.",
+    "status": (
+        "One or more statuses, in any case: repeated (`status=draft&status=sent`) or comma-separated "
+        "(`status=draft,sent`), or both. Any of: " + ", ".join(InvoiceStatus.values) + ". "
+        "An unknown status is a 400 whose body names the `status` filter."
+    ),
     "sort_by": f"Alias of `ordering`: one of {', '.join(ORDERING_FIELDS)}.",
     "ordering": (
         f"Comma-separated, from {', '.join(ORDERING_FIELDS)}; prefix '-' for descending. "
@@ -64,6 +69,19 @@ def invoice_filter_parameters() -> list[OpenApiParameter]:
     parameters = []
     for name, item in InvoiceFilterSet.base_filters.items():
         description = _DESCRIPTIONS.get(name) or str(item.extra.get("help_text") or item.label or name)
+        if name == "status":
+            # Several values: the parameter may repeat (form style, exploded), each a name or a list.
+            parameters.append(
+                OpenApiParameter(
+                    name,
+                    {"type": "array", "items": {"type": "string"}},
+                    OpenApiParameter.QUERY,
+                    description=description,
+                    style="form",
+                    explode=True,
+                )
+            )
+            continue
         enum = ["asc", "desc"] if name == "sort_order" else None
         parameters.append(
             OpenApiParameter(name, _type_of(item), OpenApiParameter.QUERY, description=description, enum=enum)

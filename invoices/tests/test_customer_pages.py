@@ -154,7 +154,10 @@ def test_deleting_a_customer_hides_it_and_keeps_its_invoices(owner_client, owner
     assert Customer.objects.alive().count() == 0
     invoice.refresh_from_db()
     assert invoice.customer_name == "Initech"
-    assert owner_client.get(f"/customers/{invoice.customer_id}/").status_code == 404
+    # The invoice still links its customer: the page is kept, read only (the edit page is gone).
+    archived = owner_client.get(f"/customers/{invoice.customer_id}/")
+    assertContains(archived, "This customer was deleted on")
+    assert owner_client.get(f"/customers/{invoice.customer_id}/edit/").status_code == 404
 
 
 def test_deleting_needs_a_post(owner_client, owner):

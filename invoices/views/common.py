@@ -38,9 +38,9 @@ def invoice_or_404(request: AuthenticatedHttpRequest, invoice_id: Any) -> Invoic
         raise Http404(exc.detail) from exc
 
 
-def customer_or_404(request: AuthenticatedHttpRequest, customer_id: Any) -> Customer:
+def customer_or_404(request: AuthenticatedHttpRequest, customer_id: Any, *, include_deleted: bool = False) -> Customer:
     try:
-        return selectors.customer_get(user=request.user, customer_id=customer_id)
+        return selectors.customer_get(user=request.user, customer_id=customer_id, include_deleted=include_deleted)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 

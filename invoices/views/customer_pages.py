@@ -31,13 +31,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
         page = page_of(request, Customer.objects.none())
-        context = {"page": page, "customers": page.object_list, "search": "" if "\x00" in search else search}
+        context = {"page": page, "customers": [], "rows": [], "search": "" if "\x00" in search else search}
         return render(request, "customers/customer_list.html", context, status=400)
     page = page_of(request, customers)
+    shown = list(page.object_list)
+    balances = selectors.customer_balances(customers=shown)
+    rows = [{"customer": customer, "balances": balances.get(customer.pk, [])} for customer in shown]
     return render(
         request,
         "customers/customer_list.html",
-        {"page": page, "customers": page.object_list, "search": search},
+        {"page": page, "customers": shown, "rows": rows, "search": search},
     )
 
 
@@ -60,7 +63,8 @@ def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def customer_detail(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
-    customer = customer_or_404(request, customer_id)
+    # A deleted customer keeps a read-only page: its invoices still name and link it.
+    customer = customer_or_404(request, customer_id, include_deleted=True)
     invoices = selectors.invoice_list(user=request.user, filters={"customer": str(customer.pk)}, with_items=False)
     invoices = invoices[:RECENT_INVOICES]
     return render(request, "customers/customer_detail.html", {"customer": customer, "invoices": invoices})

@@ -56,9 +56,19 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "totals": selectors.invoice_list_totals(invoices=invoices),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "page_size")),
             "columns": sort_columns(request),
+            "export_url": _export_url(request),
         },
         status=400 if filter_form.errors else 200,
     )
+
+
+def _export_url(request: HttpRequest) -> str:
+    """The CSV export of exactly the invoices listed: every filter and the sorting, not the page."""
+    query = request.GET.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return reverse("invoice-export-csv") + (f"?{encoded}" if encoded else "")
 
 
 def _render_form(
@@ -88,12 +98,14 @@ def _show_line_errors(formset: Any) -> None:
 @require_http_methods(["GET", "POST"])
 def invoice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     customers = customers_owned_by(request, request.user)
+    defaults = selectors.invoice_form_defaults(owner=request.user)
     if request.method != "POST":
-        form = InvoiceForm(customers=customers, initial={"customer": request.GET.get("customer")})
+        initial = {"customer": request.GET.get("customer"), "issue_date": defaults.issue_date}
+        form = InvoiceForm(customers=customers, default_currency=defaults.currency, initial=initial)
         formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=[{}])
         return _render_form(request, form=form, formset=formset, invoice=None)
 
-    form = InvoiceForm(request.POST, customers=customers)
+    form = InvoiceForm(request.POST, customers=customers, default_currency=defaults.currency)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -148,12 +160,14 @@ def invoice_edit(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResp
         messages.error(request, services.not_editable_detail(invoice))
         return redirect("invoices:detail", invoice_id=invoice.pk)
     customers = customers_owned_by(request, invoice.owner)
+    default_currency = selectors.invoice_form_defaults(owner=invoice.owner).currency
     if request.method != "POST":
-        form = InvoiceForm(customers=customers, initial=InvoiceForm.initial_for(invoice))
+        initial = InvoiceForm.initial_for(invoice)
+        form = InvoiceForm(customers=customers, default_currency=default_currency, initial=initial)
         formset = LineItemFormSet(prefix=ITEMS_PREFIX, initial=line_item_initial(invoice))
         return _render_form(request, form=form, formset=formset, invoice=invoice)
 
-    form = InvoiceForm(request.POST, customers=customers)
+    form = InvoiceForm(request.POST, customers=customers, default_currency=default_currency)
     formset = LineItemFormSet(request.POST, prefix=ITEMS_PREFIX)
     if form.is_valid() and formset.is_valid():
         try:
