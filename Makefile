@@ -53,6 +53,7 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy .  # the django-stubs plugin loads the settings
 	$(VENV)/bin/lint-imports --no-cache
 
 # The production topology on one machine without Docker: two ASGI web processes,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -29,7 +29,7 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The parent sizes the field for a username; an e-mail address may be longer.
-        self.fields["username"].max_length = 254
+        cast(forms.CharField, self.fields["username"]).max_length = 254
         self.fields["username"].widget.attrs["maxlength"] = 254
 
     def get_invalid_login_error(self) -> forms.ValidationError:
@@ -87,7 +87,8 @@ class RegistrationForm(ServiceErrorsMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("password") and cleaned.get("password_confirm") != cleaned["password"]:
             self.add_error("password_confirm", "The two passwords do not match.")
         values = {name: self._submitted_text(name) for name in ("username", "email", "password", "full_name")}
@@ -133,7 +134,8 @@ class PasswordResetConfirmForm(ServiceErrorsMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("new_password") and cleaned.get("new_password_confirm") != cleaned["new_password"]:
             self.add_error("new_password_confirm", "The two passwords do not match.")
         return cleaned

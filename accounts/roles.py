@@ -15,7 +15,7 @@ making, as migrations must (they run against historical models, not this module)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -37,11 +37,11 @@ APPROVE_ANNOTATION = "has_approve_permission"
 RowQuerySet = TypeVar("RowQuerySet", bound=QuerySet[Any])
 
 
-def _signed_in(user: User | Any | None) -> bool:
+def _signed_in(user: User | Any | None) -> TypeGuard[User]:
     return user is not None and bool(getattr(user, "is_authenticated", False))
 
 
-def is_approver(user: User | Any | None) -> bool:
+def is_approver(user: User | Any | None) -> TypeGuard[User]:
     """Active staff holding the approve permission, directly, by group or as superuser."""
     if not _signed_in(user) or not (user.is_active and user.is_staff):
         return False

@@ -271,7 +271,7 @@ def token_obtain(*, username: str, password: str, request: HttpRequest | None = 
         # and clears the failed-attempt count of the lockout (axes), as a session login does.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
     else:
-        update_last_login(None, user)
+        update_last_login(type(user), user)
     return token_pair_issue(user=user)
 
 
@@ -329,7 +329,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
 def token_revoke(*, refresh_token: str) -> None:
     """Log out: blacklist one refresh token. Holding the token is the proof needed."""
     try:
-        refresh = RefreshToken(refresh_token)
+        refresh = RefreshToken(refresh_token)  # type: ignore[arg-type]  # simplejwt parses a token string too
     except TokenError as exc:
         raise InvalidInput("Token is invalid or expired.", code="token_not_valid") from exc
     refresh.blacklist()
@@ -353,7 +353,7 @@ def user_tokens_revoke_all(*, user: User) -> None:
 
 def _refresh_token_decode(refresh_token: str) -> RefreshToken:
     try:
-        return RefreshToken(refresh_token)  # signature, expiry, type and blacklist
+        return RefreshToken(refresh_token)  # type: ignore[arg-type]  # a token string: signature, expiry, type and blacklist checked
     except TokenError as exc:
         raise TokenRejected() from exc
 

@@ -36,7 +36,7 @@ class _SettingsRateMixin:
 
     def get_rate(self) -> str | None:
         try:
-            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # type: ignore[return-value]  # rates are text ("5/min")
         except KeyError as exc:
             raise ImproperlyConfigured(f"No throttle rate set for the {self.scope!r} scope.") from exc
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views import View
@@ -42,7 +42,8 @@ class LoginPageView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         for throttle_class in LOGIN_THROTTLES:
             throttle = throttle_class()
-            if not throttle.allow_request(request, self):
+            # The login throttles read only the client address and the posted username.
+            if not throttle.allow_request(request, self):  # type: ignore[arg-type]
                 # Refuse before the form is validated: a throttled attempt must not test the password.
                 wait = math.ceil(throttle.wait() or 1)
                 form = self.form_class(request, initial={"username": request.POST.get("username", "")})
@@ -59,7 +60,7 @@ class LoginPageView(auth_views.LoginView):
 class LogoutPageView(auth_views.LogoutView):
     """POST only (Django's LogoutView refuses GET), then back to the login page."""
 
-    next_page = LOGIN_URL
+    next_page = LOGIN_URL  # type: ignore[assignment]  # a lazy URL, resolved when used
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
@@ -71,7 +72,7 @@ class RegisterPageView(FormView):
     template_name = "accounts/register.html"
     form_class = RegistrationForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return redirect("/")
         return super().dispatch(request, *args, **kwargs)
@@ -113,7 +114,8 @@ class VerificationResendPageView(FormView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         for throttle_class in VERIFICATION_RESEND_THROTTLES:
             throttle = throttle_class()
-            if not throttle.allow_request(request, self):
+            # These throttles read only the client address and the posted address.
+            if not throttle.allow_request(request, self):  # type: ignore[arg-type]
                 wait = math.ceil(throttle.wait() or 1)
                 form = self.form_class(initial={"email": request.POST.get("email", "")})
                 context = self.get_context_data(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from channels.auth import get_user as session_user
@@ -37,6 +37,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from accounts.authentication import BearerJWTAuthentication
 from core.sockets import CREDENTIAL_IN_URL, INVALID_CREDENTIAL, ORIGIN_NOT_ALLOWED, SocketAuth
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SUBPROTOCOL = "bearer"
 # Query parameters that would carry a credential; their mere presence refuses the socket.
@@ -141,7 +144,7 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
 
 
 @database_sync_to_async
-def _token_user(raw_token: str) -> tuple[Any, float] | None:
+def _token_user(raw_token: str) -> tuple[User, float] | None:
     """The user and expiry of a valid access token, or None. The API's own checks run."""
     authentication = BearerJWTAuthentication()
     try:
@@ -152,7 +155,7 @@ def _token_user(raw_token: str) -> tuple[Any, float] | None:
     return user, float(validated["exp"])
 
 
-async def _session_user(scope: dict[str, Any]) -> Any:
+async def _session_user(scope: dict[str, Any]) -> User | AnonymousUser:
     user = await session_user(scope)
     if user.is_authenticated and not getattr(user, "is_verified", True):
         return AnonymousUser()
@@ -178,13 +181,14 @@ class WebsocketAuthMiddleware:
         scope["socket_auth"] = auth
         return await self.inner(scope, receive, send)
 
-    async def authenticate(self, scope: dict[str, Any]) -> tuple[Any, SocketAuth]:
+    async def authenticate(self, scope: dict[str, Any]) -> tuple[User | AnonymousUser, SocketAuth]:
         subprotocol_token = _token_from_subprotocols(list(scope.get("subprotocols") or []))
         subprotocol = SUBPROTOCOL if subprotocol_token is not None else None
         if _url_carries_credential(scope):
             return AnonymousUser(), SocketAuth("none", error=CREDENTIAL_IN_URL, subprotocol=subprotocol)
 
         authorization = _header(scope, b"authorization")
+        raw_token: str | None
         if authorization is not None:
             scheme, _, header_token = authorization.strip().partition(" ")
             raw_token = header_token.strip() if scheme.lower() == "bearer" else ""

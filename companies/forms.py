@@ -32,7 +32,7 @@ class CompanyProfileForm(forms.ModelForm):
             data.pop("logo", None)  # unchanged
         return data
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if not self.errors:
             try:

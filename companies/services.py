@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from django.db import IntegrityError, transaction
@@ -24,6 +24,9 @@ from companies.models import CompanyProfile, NumberCounter, Numbering
 from companies.numbering import counter_period, format_number, pattern_errors
 from core.currencies import ISO_4217_CODES
 from core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PROFILE_FIELDS = (
     "legal_name",
@@ -56,7 +59,9 @@ MAX_REMINDER_DAYS = 365
 @cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes, from the CLDR data Babel ships."""
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    return frozenset(
+        code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2 and code.isalpha()
+    )
 
 
 def _tax_id_error(tax_id: str, country: str) -> str | None:
@@ -82,7 +87,7 @@ def _tax_id_error(tax_id: str, country: str) -> str | None:
     try:
         module.validate(tax_id)
     except StdnumError as error:
-        return f"This is not a valid tax id ({error.message.rstrip('.').lower()})."
+        return f"This is not a valid tax id ({str(error).rstrip('.').lower()})."
     return None
 
 
@@ -114,12 +119,12 @@ def company_profile_check(*, profile: CompanyProfile, data: Mapping[str, Any]) -
         try:
             values["iban"] = stdnum_iban.validate(values["iban"])
         except StdnumError as error:
-            errors["iban"] = [f"This is not a valid IBAN ({error.message.rstrip('.').lower()})."]
+            errors["iban"] = [f"This is not a valid IBAN ({str(error).rstrip('.').lower()})."]
     if values.get("bic"):
         try:
             values["bic"] = stdnum_bic.validate(values["bic"])
         except StdnumError as error:
-            errors["bic"] = [f"This is not a valid BIC ({error.message.rstrip('.').lower()})."]
+            errors["bic"] = [f"This is not a valid BIC ({str(error).rstrip('.').lower()})."]
     if values.get("default_currency"):
         values["default_currency"] = values["default_currency"].upper()
         if values["default_currency"] not in ISO_4217_CODES:
@@ -137,7 +142,7 @@ def company_profile_check(*, profile: CompanyProfile, data: Mapping[str, Any]) -
     return values
 
 
-def company_profile_update(*, owner: Any, data: Mapping[str, Any]) -> CompanyProfile:
+def company_profile_update(*, owner: User, data: Mapping[str, Any]) -> CompanyProfile:
     """Create or change the owner's profile with the fields given (PUT and PATCH both
     send what they change; the rest keeps its value). Returns the saved profile."""
     with transaction.atomic():
@@ -147,7 +152,7 @@ def company_profile_update(*, owner: Any, data: Mapping[str, Any]) -> CompanyPro
         values = company_profile_check(profile=profile, data=data)
         for name, value in values.items():
             if name == "logo" and value is None:
-                profile.logo = None  # type: ignore[assignment]
+                profile.logo = None
                 continue
             setattr(profile, name, value if value is not None else "")
         try:

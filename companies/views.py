@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from companies import selectors, services
 from companies.forms import CompanyProfileForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def company_settings(request: HttpRequest) -> HttpResponse:
+def company_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = selectors.company_profile_get(owner=request.user)
     form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -29,7 +30,7 @@ def company_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Django's own form: the old password, and the new one through the password validators."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

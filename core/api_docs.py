@@ -22,9 +22,9 @@ class _DocsPageOptions:
         return response
 
 
-class SwaggerPage(_DocsPageOptions, SpectacularSwaggerView):
+class SwaggerPage(_DocsPageOptions, SpectacularSwaggerView):  # type: ignore[misc]  # options() answers without a body
     """`/api/docs/`: Swagger UI over the project's schema."""
 
 
-class RedocPage(_DocsPageOptions, SpectacularRedocView):
+class RedocPage(_DocsPageOptions, SpectacularRedocView):  # type: ignore[misc]  # options() answers without a body
     """`/api/redoc/`: Redoc over the project's schema."""

@@ -53,18 +53,27 @@ def _unique_columns() -> dict[tuple[str, frozenset[str]], str]:
         table = model._meta.db_table
         for constraint in model._meta.constraints:
             if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-                columns = frozenset(model._meta.get_field(name).column for name in constraint.fields)
+                columns = frozenset(_column(model, name) for name in constraint.fields)
                 found[(table, columns)] = constraint.name
         for field in model._meta.concrete_fields:
             if field.unique and not field.primary_key:
                 # PostgreSQL's own name for an inline UNIQUE column, so both databases agree.
-                found.setdefault((table, frozenset([field.column])), unique_field_constraint_name(model, field.name))
+                found.setdefault(
+                    (table, frozenset([_column(model, field.name)])), unique_field_constraint_name(model, field.name)
+                )
     return found
 
 
 def unique_field_constraint_name(model: type[models.Model], field_name: str) -> str:
     """The name a `unique=True` field's constraint has: `<table>_<column>_key`."""
-    return f"{model._meta.db_table}_{model._meta.get_field(field_name).column}_key"
+    return f"{model._meta.db_table}_{_column(model, field_name)}_key"
+
+
+def _column(model: type[models.Model], field_name: str) -> str:
+    """The column of a concrete field: constraints and unique fields name only those, never a relation's far side."""
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field) and field.column is not None
+    return field.column
 
 
 def _name_from_error(exc: IntegrityError) -> str | None:

@@ -42,8 +42,9 @@ class ConsoleEmailBackend(DjangoConsoleEmailBackend):
         shown = copy.copy(message)
         shown.attachments = []
         mime = shown.message()
-        charset = mime.get_charset().get_output_charset() if mime.get_charset() else "utf-8"
-        text = mime.as_bytes().decode(charset)
+        # Django's messages carry an email.charset.Charset; the stubs allow a name or None too.
+        charset = mime.get_charset().get_output_charset() if mime.get_charset() else "utf-8"  # type: ignore[union-attr]
+        text = mime.as_bytes().decode(charset)  # type: ignore[arg-type]
         self.stream.write(f"{text}\n")
         for attachment in attachments:
             self.stream.write(f"{attachment_summary(attachment)}\n")

@@ -13,6 +13,7 @@ the last one stays a 404.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -56,7 +57,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any] | None:
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
         offset_style = any(name in request.query_params for name in OFFSET_PARAMETERS)
         page_style = any(name in request.query_params for name in ("page", "page_size", *PAGE_SIZE_ALIASES))
         if offset_style and page_style:
@@ -77,8 +80,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return min(given[0][1], self.max_page_size) if given else self.page_size
 
     def get_paginated_response(self, data: Any) -> Response:
-        if getattr(self, "delegate", None) is not None:
-            return self.delegate.get_paginated_response(data)
+        delegate = getattr(self, "delegate", None)
+        if delegate is not None:
+            return delegate.get_paginated_response(data)
         return super().get_paginated_response(data)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ money as JSON numbers). Integers stay `int`; `NaN` and `Infinity` are refused.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -48,6 +49,7 @@ def json_depth_exceeds(value: Any, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
@@ -92,7 +94,7 @@ def json_loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, exact_numbers: 
 class BoundedJSONParser(JSONParser):
     """DRF's JSON parser with a body size limit and a nesting limit."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         data = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(data) > limit:

@@ -101,8 +101,9 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         """Called once the socket has joined its groups."""
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "expiry_task", None) is not None:
-            self.expiry_task.cancel()
+        expiry_task = getattr(self, "expiry_task", None)
+        if expiry_task is not None:
+            expiry_task.cancel()
         for group in getattr(self, "subscriptions", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.subscriptions = []

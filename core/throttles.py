@@ -57,14 +57,14 @@ class _OutageTolerantRateMixin:
         return (None, None) if rate is None else parse_rate(rate)
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]  # rates are text ("100/min")
 
     def allow_request(self, request: Request, view: Any) -> bool:
         # The rate is read again here, not only at construction, so an unset one disables the limit.
-        self.rate = self.get_rate()  # type: ignore[attr-defined]
+        self.rate = self.get_rate()
         if self.rate is None:
             return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[attr-defined]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
         try:
             return super().allow_request(request, view)  # type: ignore[misc]
         except CACHE_OUTAGES as error:

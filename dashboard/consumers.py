@@ -15,13 +15,16 @@ two staff members' dashboards may differ.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
 from core.sockets import AuthenticatedJsonConsumer
 from dashboard.selectors import dashboard_metrics
 from invoices import live
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MESSAGE_TYPE = "dashboard.metrics"
 
@@ -32,7 +35,7 @@ class DashboardConsumer(AuthenticatedJsonConsumer):
     last_push: float
     pending_push: asyncio.Task[None] | None
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         self.last_push = float("-inf")
         self.pending_push = None
         return [live.user_invoices_group(user)]
@@ -59,6 +62,7 @@ class DashboardConsumer(AuthenticatedJsonConsumer):
         await self.send_json({"type": MESSAGE_TYPE, "metrics": metrics})
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "pending_push", None) is not None:
-            self.pending_push.cancel()
+        pending_push = getattr(self, "pending_push", None)
+        if pending_push is not None:
+            pending_push.cancel()
         await super().disconnect(code)

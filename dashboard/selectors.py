@@ -12,9 +12,10 @@ database groups and sums, Python only reshapes the handful of rows per currency.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
@@ -25,6 +26,9 @@ from invoices.events import event_summary, invoice_summary
 from invoices.models import OWED, Customer, Invoice, InvoiceEvent, InvoiceStatus
 from invoices.money import ZERO, format_amount
 from invoices.money_db import MoneySum
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "AGING_BUCKETS",
@@ -55,7 +59,7 @@ OUTSTANDING = OWED
 NET_INVOICED = F("total_amount") - F("amount_credited")
 
 
-def _visible(user: Any) -> QuerySet[Invoice]:
+def _visible(user: User) -> QuerySet[Invoice]:
     """The invoices this user's figures are made of, without the model's default ordering
     (an ORDER BY would only slow the GROUP BY down)."""
     return Invoice.objects.visible_to(user).order_by()
@@ -92,7 +96,7 @@ def _days_sales_outstanding(outstanding: Decimal, invoiced: Decimal) -> str | No
 # --- metrics ---------------------------------------------------------------------------
 
 
-def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]:
+def dashboard_metrics(*, user: User, today: date | None = None) -> dict[str, Any]:
     """Balances, counts, recent payments and DSO per currency, plus status counts.
 
     Two queries: one pass over the invoices with filtered aggregates, one over the last
@@ -106,7 +110,8 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
         status__in=INVOICED_STATES, issue_date__gt=today - timedelta(days=DSO_WINDOW_DAYS), issue_date__lte=today
     )
     status_counts = {f"status_{status}": Count("pk", filter=Q(status=status)) for status in S.values}
-    invoice_rows = (
+    # Rows keyed by the annotations above, the `status_*` counts among them.
+    invoice_rows: Iterable[Mapping[str, Any]] = (
         _visible(user)
         .values("currency")
         .annotate(
@@ -130,7 +135,7 @@ def dashboard_metrics(*, user: Any, today: date | None = None) -> dict[str, Any]
         .values("currency")
         .annotate(amount=MoneySum("payments__amount"), count=Count("payments"))
     )
-    paid = {row["currency"]: row for row in payment_rows}
+    paid: dict[str, Mapping[str, Any]] = {row["currency"]: row for row in payment_rows}
 
     currencies = []
     totals_by_status = dict.fromkeys(S.values, 0)
@@ -176,7 +181,7 @@ def _aging_bucket(today: date) -> Case:
     return Case(*whens, default=Value(AGING_BUCKETS[-1][0]))
 
 
-def dashboard_aging(*, user: Any, today: date | None = None) -> dict[str, Any]:
+def dashboard_aging(*, user: User, today: date | None = None) -> dict[str, Any]:
     """Unpaid balances of sent and overdue invoices by days past due, per currency. One query."""
     today = today or timezone.localdate()
     rows = (
@@ -187,7 +192,7 @@ def dashboard_aging(*, user: Any, today: date | None = None) -> dict[str, Any]:
         .annotate(amount=MoneySum("balance_due"), count=Count("pk"))
         .order_by("currency")
     )
-    found: dict[str, dict[str, dict[str, Any]]] = {}
+    found: dict[str, dict[str, Mapping[str, Any]]] = {}
     for row in rows:
         found.setdefault(row["currency"], {})[row["bucket"]] = row
     currencies = []
@@ -226,7 +231,7 @@ def _month_key(value: date | datetime) -> str:
     return f"{value.year:04d}-{value.month:02d}"
 
 
-def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None) -> dict[str, Any]:
+def dashboard_revenue(*, user: User, months: int = 12, today: date | None = None) -> dict[str, Any]:
     """Invoiced (by issue date) and paid (by payment date) per month and currency.
 
     The last `months` calendar months up to and including this one, oldest first, with
@@ -284,7 +289,7 @@ def dashboard_revenue(*, user: Any, months: int = 12, today: date | None = None)
 # --- customers -------------------------------------------------------------------------
 
 
-def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = None) -> dict[str, Any]:
+def dashboard_top_customers(*, user: User, limit: int = 10, today: date | None = None) -> dict[str, Any]:
     """The customers owing the most, per currency: at most `limit` in each.
 
     Two queries: balances grouped by customer and ranked within each currency by a
@@ -330,7 +335,7 @@ def dashboard_top_customers(*, user: Any, limit: int = 10, today: date | None = 
 # --- activity --------------------------------------------------------------------------
 
 
-def dashboard_recent_activity(*, user: Any, limit: int = 20) -> list[dict[str, Any]]:
+def dashboard_recent_activity(*, user: User, limit: int = 20) -> list[dict[str, Any]]:
     """The latest audit events on the invoices this user may see, newest first, in the
     shape the invoice sockets use (`event` and `invoice` summaries). One query."""
     if limit < 1:

@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from accounts.roles import is_approver
 from dashboard import selectors
 from invoices.models import InvoiceStatus
@@ -34,7 +35,7 @@ def _activity_rows(activity: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Key figures per currency, counts by status, aging, revenue, top customers and
     recent activity over the user's invoices (staff: everyone's)."""
     user = request.user

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from invoices import services
 from invoices.models import Invoice
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CUSTOMERS = (
     ("Northwind Traders", "accounts@northwind.example", "12 Harbour Road\nSeattle, WA 98101"),
@@ -40,7 +43,7 @@ PLAN = (
 )
 
 
-def seed_demo_invoices(*, owner: Any, approver: Any) -> int:
+def seed_demo_invoices(*, owner: User, approver: User) -> int:
     """Create the demo invoices for `owner`; returns how many were made (0 if any exist)."""
     if Invoice.objects.filter(owner=owner).exists():
         return 0
@@ -72,7 +75,7 @@ def seed_demo_invoices(*, owner: Any, approver: Any) -> int:
     return len(PLAN)
 
 
-def _walk(invoice: Invoice, *, outcome: str, owner: Any, approver: Any, today: Any) -> None:
+def _walk(invoice: Invoice, *, outcome: str, owner: User, approver: User, today: Any) -> None:
     if outcome == "draft":
         return
     services.invoice_submit(invoice_id=invoice.pk, actor=owner)

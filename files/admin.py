@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.authenticated import acting_user
 from core.errors import DomainError
 from files import services
 from files.models import ProcessingBatch, ProcessingTask, StoredFile
@@ -41,7 +42,7 @@ class StoredFileAdmin(_ReadOnlyAdmin):
 class ProcessingTaskInline(admin.TabularInline):
     model = ProcessingTask
     fields = ["id", "status", "progress", "current_stage", "file", "invoice", "error"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names, no groups
     extra = 0
     can_delete = False
     show_change_link = True
@@ -75,7 +76,7 @@ class ProcessingTaskAdmin(_ReadOnlyAdmin):
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[ProcessingTask]) -> None:
         for task in queryset:
             try:
-                services.processing_task_retry(task_id=task.pk, actor=request.user)
+                services.processing_task_retry(task_id=task.pk, actor=acting_user(request))
             except DomainError as error:
                 messages.warning(request, f"Task {task.pk}: not retried: {error.detail}")
             else:

@@ -52,7 +52,7 @@ def _public_address(host: str, port: int) -> str:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise _refuse(f"The host {host!r} does not resolve.") from None
-    addresses = sorted({answer[4][0] for answer in answers})
+    addresses = sorted({str(answer[4][0]) for answer in answers})
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if not ip.is_global or ip.is_multicast:

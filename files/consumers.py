@@ -8,7 +8,7 @@ still learns the outcome.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
@@ -16,10 +16,13 @@ from core.errors import Forbidden, NotFound
 from core.sockets import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefused
 from files import progress, selectors
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class TaskProgressMixin:
     async def task_progress(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  (JSON, encoded by the publisher)
+        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  # the consumer mixed into sends; the text is JSON the publisher encoded
 
 
 def _refusal(error: Exception) -> SocketRefused:
@@ -29,27 +32,27 @@ def _refusal(error: Exception) -> SocketRefused:
 class TaskListConsumer(TaskProgressMixin, AuthenticatedJsonConsumer):
     """Every processing task of the signed-in user."""
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         return [progress.user_tasks_group(user.pk)]
 
 
 @database_sync_to_async
-def _task_group(user: Any, task_id: str) -> str:
+def _task_group(user: User, task_id: str) -> str:
     return progress.task_group(selectors.processing_task_get(user=user, task_id=task_id).pk)
 
 
 @database_sync_to_async
-def _task_snapshot(user: Any, task_id: str) -> list[dict[str, Any]]:
+def _task_snapshot(user: User, task_id: str) -> list[dict[str, Any]]:
     return [progress.task_state_message(selectors.processing_task_get(user=user, task_id=task_id))]
 
 
 @database_sync_to_async
-def _batch_group(user: Any, batch_id: str) -> str:
+def _batch_group(user: User, batch_id: str) -> str:
     return progress.batch_group(selectors.processing_batch_get(user=user, batch_id=batch_id).pk)
 
 
 @database_sync_to_async
-def _batch_snapshot(user: Any, batch_id: str) -> list[dict[str, Any]]:
+def _batch_snapshot(user: User, batch_id: str) -> list[dict[str, Any]]:
     batch = selectors.processing_batch_get(user=user, batch_id=batch_id)
     return [progress.task_state_message(task) for task in selectors.processing_task_list(batch=batch)]
 
@@ -63,13 +66,13 @@ class _SnapshotConsumer(TaskProgressMixin, AuthenticatedJsonConsumer):
     def object_id(self) -> str:
         return self.scope["url_route"]["kwargs"][self.url_kwarg]
 
-    async def group_for(self, user: Any) -> str:
+    async def group_for(self, user: User) -> str:
         raise NotImplementedError
 
-    async def snapshot_for(self, user: Any) -> list[dict[str, Any]]:
+    async def snapshot_for(self, user: User) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         try:
             return [await self.group_for(user)]
         except (Forbidden, NotFound) as error:
@@ -91,10 +94,10 @@ class TaskConsumer(_SnapshotConsumer):
 
     url_kwarg = "task_id"
 
-    async def group_for(self, user: Any) -> str:
+    async def group_for(self, user: User) -> str:
         return await _task_group(user, self.object_id)
 
-    async def snapshot_for(self, user: Any) -> list[dict[str, Any]]:
+    async def snapshot_for(self, user: User) -> list[dict[str, Any]]:
         return await _task_snapshot(user, self.object_id)
 
 
@@ -103,8 +106,8 @@ class BatchConsumer(_SnapshotConsumer):
 
     url_kwarg = "batch_id"
 
-    async def group_for(self, user: Any) -> str:
+    async def group_for(self, user: User) -> str:
         return await _batch_group(user, self.object_id)
 
-    async def snapshot_for(self, user: Any) -> list[dict[str, Any]]:
+    async def snapshot_for(self, user: User) -> list[dict[str, Any]]:
         return await _batch_snapshot(user, self.object_id)

@@ -20,7 +20,7 @@ instead of making a second one.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -28,12 +28,15 @@ from django.db.models import Q
 
 from accounts.roles import visible_to
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class StoredFileQuerySet(models.QuerySet):
     def alive(self) -> StoredFileQuerySet:
         return self.filter(deleted_at__isnull=True)
 
-    def visible_to(self, user: Any) -> StoredFileQuerySet:
+    def visible_to(self, user: User) -> StoredFileQuerySet:
         """Owners see their own files, staff everyone's; deleted ones nobody."""
         return visible_to(self.alive(), user)
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.errors import Forbidden, InvalidInput, NotFound
 from files.models import FINISHED_STATUSES, ProcessingBatch, ProcessingStatus, ProcessingTask, StoredFile
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "invoice_attachment_list",
@@ -34,10 +37,17 @@ __all__ = [
 ]
 
 
-def _owned(model: type[Model], *, user: Any, object_id: Any, noun: str, hide_others: bool = False) -> Any:
+def _owned(
+    model: type[ProcessingTask] | type[ProcessingBatch],
+    *,
+    user: User,
+    object_id: Any,
+    noun: str,
+    hide_others: bool = False,
+) -> Any:
     try:
         found = model._default_manager.get(pk=uuid.UUID(str(object_id)))
-    except (model.DoesNotExist, ValueError, TypeError, AttributeError):  # type: ignore[attr-defined]
+    except (model.DoesNotExist, ValueError, TypeError, AttributeError):
         raise NotFound(f"No {noun} matches the given id.") from None
     if found.owner_id != user.pk:
         if hide_others:
@@ -46,15 +56,15 @@ def _owned(model: type[Model], *, user: Any, object_id: Any, noun: str, hide_oth
     return found
 
 
-def processing_task_get(*, user: Any, task_id: Any, hide_others: bool = False) -> ProcessingTask:
+def processing_task_get(*, user: User, task_id: Any, hide_others: bool = False) -> ProcessingTask:
     return _owned(ProcessingTask, user=user, object_id=task_id, noun="task", hide_others=hide_others)
 
 
-def processing_batch_get(*, user: Any, batch_id: Any, hide_others: bool = False) -> ProcessingBatch:
+def processing_batch_get(*, user: User, batch_id: Any, hide_others: bool = False) -> ProcessingBatch:
     return _owned(ProcessingBatch, user=user, object_id=batch_id, noun="batch", hide_others=hide_others)
 
 
-def processing_batch_list(*, user: Any) -> QuerySet[ProcessingBatch]:
+def processing_batch_list(*, user: User) -> QuerySet[ProcessingBatch]:
     """The user's batches, newest first, with their tasks loaded in one more query."""
     return (
         ProcessingBatch.objects.filter(owner=user)
@@ -81,7 +91,7 @@ def processing_batch_status(tasks: list[ProcessingTask]) -> str:
     return "completed"
 
 
-def stored_file_list(*, user: Any) -> QuerySet[StoredFile]:
+def stored_file_list(*, user: User) -> QuerySet[StoredFile]:
     return StoredFile.objects.visible_to(user).order_by("-created_at", "-id")
 
 
@@ -91,7 +101,7 @@ def invoice_attachment_list(*, invoice: Any) -> QuerySet[StoredFile]:
     return StoredFile.objects.alive().filter(invoice=invoice).order_by("created_at", "id")
 
 
-def stored_file_get(*, user: Any, file_id: Any) -> StoredFile:
+def stored_file_get(*, user: User, file_id: Any) -> StoredFile:
     """A file its owner or staff may see; anyone else, and a deleted file, is a 404."""
     try:
         return StoredFile.objects.visible_to(user).get(pk=uuid.UUID(str(file_id)))
@@ -154,7 +164,7 @@ def review_prefill(structured_data: dict[str, Any] | None) -> tuple[dict[str, An
                     "discount_percent": row.get("discount_percent") or "0",
                     "tax_rate": row.get("tax_rate") or "0",
                 }
-                for row in (data.get("items") if isinstance(data.get("items"), list) else [])
+                for row in (data["items"] if isinstance(data.get("items"), list) else [])
                 if isinstance(row, dict)
             ],
         }

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,9 @@ from files.storage import new_storage_key, storage_delete, storage_save
 from files.validation import ValidatedUpload, validate_upload
 from invoices import services as invoice_services
 from invoices.models import Invoice, InvoiceSource, InvoiceStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "MAX_FILES_PER_UPLOAD",
@@ -42,14 +45,14 @@ logger = logging.getLogger("files.services")
 MAX_FILES_PER_UPLOAD = 50
 
 
-def _attachable_invoice(*, owner: Any, invoice_id: int) -> Invoice:
+def _attachable_invoice(*, owner: User, invoice_id: int) -> Invoice:
     invoice = Invoice.objects.alive().filter(owner=owner, pk=invoice_id).first()
     if invoice is None:
         raise InvalidInput(errors={"invoice": ["No invoice of yours has this id."]})
     return invoice
 
 
-def _store(*, owner: Any, upload: ValidatedUpload, invoice: Invoice | None = None) -> StoredFile:
+def _store(*, owner: User, upload: ValidatedUpload, invoice: Invoice | None = None) -> StoredFile:
     # The bytes go first, so a row never points at bytes that were not written. (Should
     # the transaction roll back, the object is left unreferenced under its random key.)
     key = storage_save(key=new_storage_key(upload.content_type), content=upload.content)
@@ -64,14 +67,14 @@ def _store(*, owner: Any, upload: ValidatedUpload, invoice: Invoice | None = Non
     )
 
 
-def stored_file_create(*, owner: Any, upload: ValidatedUpload, invoice_id: int | None = None) -> StoredFile:
+def stored_file_create(*, owner: User, upload: ValidatedUpload, invoice_id: int | None = None) -> StoredFile:
     """Store a validated upload, attached to one of the owner's invoices if `invoice_id` is given."""
     with transaction.atomic():
         invoice = _attachable_invoice(owner=owner, invoice_id=invoice_id) if invoice_id is not None else None
         return _store(owner=owner, upload=upload, invoice=invoice)
 
 
-def stored_file_delete(*, file_id: uuid.UUID, actor: Any) -> None:
+def stored_file_delete(*, file_id: uuid.UUID, actor: User) -> None:
     """Soft delete a file (the row stays for the record) and remove its bytes once that is
     committed. A file attached to an invoice can be removed only while the invoice is a draft."""
     with transaction.atomic():
@@ -104,7 +107,7 @@ def _check_options(*, count: int, confidence_threshold: float) -> None:
 
 
 def upload_batch_create(
-    *, owner: Any, uploads: Sequence[ValidatedUpload], auto_save: bool = True, confidence_threshold: float = 0.8
+    *, owner: User, uploads: Sequence[ValidatedUpload], auto_save: bool = True, confidence_threshold: float = 0.8
 ) -> ProcessingBatch:
     """Store each document, make a batch with one queued task per document, and queue the
     pipeline for each task once all of it is committed."""
@@ -128,7 +131,7 @@ def _queue_on_commit(task_ids: list[str]) -> None:
 
 
 def sample_file_create(
-    *, owner: Any, business_type: str, complexity: str, company_name: str = "", seed: int | None = None
+    *, owner: User, business_type: str, complexity: str, company_name: str = "", seed: int | None = None
 ) -> tuple[StoredFile, dict[str, Any]]:
     """Render a sample invoice PDF (`files.samples`), store it as the owner's file, and
     return it with the values it prints."""
@@ -150,7 +153,7 @@ def sample_file_create(
     return stored, sample.expected
 
 
-def processing_task_retry(*, task_id: uuid.UUID, actor: Any) -> ProcessingTask:
+def processing_task_retry(*, task_id: uuid.UUID, actor: User) -> ProcessingTask:
     """Send a failed task through the pipeline again (the back office's "Retry failed").
     Only failed tasks are retried: one that completed or waits for review has its outcome."""
     with transaction.atomic():
@@ -170,7 +173,7 @@ def processing_task_retry(*, task_id: uuid.UUID, actor: Any) -> ProcessingTask:
     return task
 
 
-def review_invoice_save(*, task_id: uuid.UUID, actor: Any, fields: dict[str, Any]) -> Invoice:
+def review_invoice_save(*, task_id: uuid.UUID, actor: User, fields: dict[str, Any]) -> Invoice:
     """Save what a person checked for a task that waited for review: the draft is made by
     `invoice_create` (`source=extracted`), the document is attached, and the task records
     it (`invoice_id`, `auto_saved` false) and is `completed`: nothing waits for review any

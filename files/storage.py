@@ -46,7 +46,8 @@ def serves_signed_urls() -> bool:
 def signed_download_url(*, key: str, filename: str, content_type: str) -> str:
     """A short-lived URL that downloads the object as an attachment named `filename`."""
     seconds = getattr(settings, "AWS_QUERYSTRING_EXPIRE", SIGNED_URL_DEFAULT_SECONDS)
-    return default_storage.url(
+    # On S3, `default_storage` is django-storages' S3Storage, whose `url` takes these.
+    return default_storage.url(  # type: ignore[call-arg]
         key,
         parameters={
             "ResponseContentDisposition": content_disposition_header(True, filename),

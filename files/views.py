@@ -22,13 +22,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from accounts.roles import may_see_owned_by
 from core.errors import DomainError, InvalidInput, NotFound
 from files import selectors, services
@@ -57,13 +58,13 @@ def invoice_attachments_section(
 
 @login_required
 @ensure_csrf_cookie
-def upload_page(request: HttpRequest) -> HttpResponse:
+def upload_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "files/upload.html", {"max_files": MAX_FILES_PER_UPLOAD})
 
 
-def _refused(request: HttpRequest, invoice_id: int, *, message: str, status: int) -> HttpResponse:
+def _refused(request: AuthenticatedHttpRequest, invoice_id: int, *, message: str, status: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
-    form = AttachmentForm(data={}, files={})
+    form = AttachmentForm(data={})
     form.is_valid()  # bound and cleaned, so the refusal can take the field's place
     form.errors["file"] = form.error_class([message])
     return render_invoice_detail(request, invoice, attachment_form=form, status=status)
@@ -72,7 +73,7 @@ def _refused(request: HttpRequest, invoice_id: int, *, message: str, status: int
 @csrf_exempt
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     request.upload_handlers = [
         FileSizeLimitUploadHandler(request),
         MemoryFileUploadHandler(request),
@@ -86,7 +87,7 @@ def attachment_upload(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @csrf_protect
-def _attachment_upload(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def _attachment_upload(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -108,7 +109,7 @@ def _attachment_upload(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, invoice_id: int, file_id: uuid.UUID) -> HttpResponse:
+def attachment_remove(request: AuthenticatedHttpRequest, invoice_id: int, file_id: uuid.UUID) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     if not selectors.invoice_attachment_list(invoice=invoice).filter(pk=file_id).exists():
         raise Http404("This invoice has no such attachment.")
@@ -131,8 +132,8 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 @login_required
 @require_GET
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF]})
-def file_preview(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
+@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]  # django-csp types views as taking only the request
+def file_preview(request: AuthenticatedHttpRequest, file_id: uuid.UUID) -> HttpResponseBase:
     """A PDF or image shown inline, for a frame or an image on this site's own pages only
     (`frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`, `nosniff`). The bytes go
     through the app on S3 too, so the frame stays same-origin. Other types (XML, TIFF)
@@ -144,14 +145,16 @@ def file_preview(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
     if stored.content_type not in FRAMED_TYPES | IMAGE_TYPES:
         raise Http404("This file is not shown inline.")
     response = FileResponse(default_storage.open(stored.storage_key, "rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, stored.original_name)
+    disposition = content_disposition_header(False, stored.original_name)
+    if disposition is not None:  # None for a file without a name: no header rather than "None"
+        response["Content-Disposition"] = disposition
     response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _task_for_review(request: HttpRequest, task_id: uuid.UUID) -> ProcessingTask:
+def _task_for_review(request: AuthenticatedHttpRequest, task_id: uuid.UUID) -> ProcessingTask:
     try:
         return selectors.processing_task_get(user=request.user, task_id=task_id, hide_others=True)
     except NotFound as exc:
@@ -185,7 +188,7 @@ def _render_review(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_page(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
+def review_page(request: AuthenticatedHttpRequest, task_id: uuid.UUID) -> HttpResponse:
     """The invoice form prefilled from a task that ended `needs_review`, with its document
     beside it. Saving goes through `services.review_invoice_save`; once the task has its
     invoice, the page leads there."""

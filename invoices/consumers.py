@@ -5,7 +5,7 @@ the selectors' rule; the groups are `invoices.live`'s."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 
@@ -13,16 +13,19 @@ from core.sockets import CLOSE_NOT_FOUND, AuthenticatedJsonConsumer, SocketRefus
 from invoices import live
 from invoices.selectors import invoice_is_visible
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class InvoiceEventsMixin:
     async def invoice_message(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  (JSON, encoded by the publisher)
+        await self.send(text_data=event["text"])  # type: ignore[attr-defined]  # the consumer mixed into sends; the text is JSON the publisher encoded
 
 
 class InvoiceListConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
     """Events of every invoice the user may see: their own, or everyone's for staff."""
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         return [live.user_invoices_group(user)]
 
 
@@ -33,7 +36,7 @@ class InvoiceDetailConsumer(InvoiceEventsMixin, AuthenticatedJsonConsumer):
     """Events of one invoice. An invoice the user may not see is reported as missing (4404),
     exactly as the API does, so ids leak nothing."""
 
-    async def subscribe(self, user: Any) -> list[str]:
+    async def subscribe(self, user: User) -> list[str]:
         invoice_id = self.scope["url_route"]["kwargs"]["invoice_id"]
         if not await _invoice_visible(user=user, invoice_id=invoice_id):
             raise SocketRefused(CLOSE_NOT_FOUND)

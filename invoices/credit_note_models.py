@@ -8,7 +8,7 @@ with the same money functions. Imported by `invoices.models`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -20,13 +20,16 @@ from accounts.roles import visible_to
 from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _money_field(**kwargs: Any) -> models.DecimalField:
     return models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, **kwargs)
 
 
 class CreditNoteQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> CreditNoteQuerySet:
+    def visible_to(self, user: User) -> CreditNoteQuerySet:
         """The same rule as invoices: owners see their own, staff everyone's."""
         return visible_to(self, user)
 
@@ -56,7 +59,8 @@ class CreditNote(models.Model):
             ),
             # Money compared in integer cents, as on invoices (see invoices/money_db.py).
             models.CheckConstraint(
-                condition=GreaterThanOrEqual(minor_units("subtotal"), 0)
+                # Lookups joined with & make a Q; django-stubs types the result as Combinable.
+                condition=GreaterThanOrEqual(minor_units("subtotal"), 0)  # type: ignore[arg-type]
                 & GreaterThanOrEqual(minor_units("tax_amount"), 0)
                 & GreaterThan(minor_units("total_amount"), 0),
                 name="invoices_creditnote_amounts_positive",

@@ -23,7 +23,7 @@ from facturx import generate_xml
 
 from companies.models import CompanyProfile
 from companies.selectors import company_profile_get
-from invoices.models import CreditNote, Invoice
+from invoices.models import CreditNote, CreditNoteItem, Invoice, LineItem
 from invoices.money import ZERO, format_amount
 
 EN16931 = "urn:cen.eu:en16931:2017"
@@ -156,10 +156,11 @@ def einvoice_data(document: Invoice | CreditNote) -> dict[str, Any]:
     missing = einvoice_missing(profile)
     if missing:
         raise EInvoiceUnavailable(missing)
-    lines = list(document.items.order_by("line_number", "id"))
+    lines: list[LineItem | CreditNoteItem] = list(document.items.order_by("line_number", "id"))
     rows, breakdown = _lines_and_breakdown(lines)
-    is_credit = isinstance(document, CreditNote)
-    number = document.number if is_credit else invoice.invoice_number
+    credit_note = document if isinstance(document, CreditNote) else None
+    is_credit = credit_note is not None
+    number = credit_note.number if credit_note is not None else invoice.invoice_number
     issue_date = document.issue_date
     paid = ZERO if is_credit else invoice.amount_paid
     data: dict[str, Any] = {
@@ -183,7 +184,7 @@ def einvoice_data(document: Invoice | CreditNote) -> dict[str, Any]:
     }
     if paid:
         data["BT-113"] = format_amount(paid)
-    notes = [document.reason] if is_credit else ([invoice.notes] if invoice.notes else [])
+    notes = [credit_note.reason] if credit_note is not None else ([invoice.notes] if invoice.notes else [])
     if profile.payment_instructions:
         notes.append(profile.payment_instructions)
     if notes:

@@ -9,7 +9,7 @@ sort regardless of case on every database, ties broken by id.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -19,6 +19,9 @@ from django.db.models.functions import Lower
 
 from accounts.roles import visible_to
 from invoices.models import Customer, Invoice, InvoiceStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ORDERING_FIELDS = (
     "date_created",
@@ -150,7 +153,7 @@ class InvoiceFilterSet(django_filters.FilterSet):
         model = Invoice
         fields: list[str] = []
 
-    def __init__(self, data: Any = None, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(_with_sort_aliases(data), *args, **kwargs)
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -152,7 +152,7 @@ class InvoiceForm(ServiceErrorsMixin, forms.Form):
         self, *args: Any, customers: QuerySet[Customer], default_currency: str | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers
+        cast(forms.ModelChoiceField, self.fields["customer"]).queryset = customers
         currency = (default_currency or settings.DEFAULT_CURRENCY).upper()
         self.fields["currency"].widget.choices = currency_choices(currency)
         self.fields["currency"].initial = currency
@@ -216,7 +216,7 @@ class BaseLineItemFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "empty_permitted": False}
 
     def filled_forms(self) -> list[LineItemForm]:
-        return [form for form in self.forms if not form.is_blank()]  # type: ignore[attr-defined]
+        return [form for form in self.forms if not form.is_blank()]
 
     def items(self) -> list[dict[str, Any]]:
         return [form.as_item() for form in self.filled_forms()]
@@ -239,7 +239,11 @@ class BaseLineItemFormSet(forms.BaseFormSet):
         return placed
 
 
-LineItemFormSet = formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500)
+# `formset_factory` returns a subclass of `formset`; the stubs only promise a BaseFormSet.
+LineItemFormSet = cast(
+    "type[BaseLineItemFormSet]",
+    formset_factory(LineItemForm, formset=BaseLineItemFormSet, extra=0, max_num=500, absolute_max=500),
+)
 
 
 def line_item_initial(invoice: Invoice) -> list[dict[str, Any]]:
@@ -354,7 +358,7 @@ class InvoiceFilterForm(ServiceErrorsMixin, forms.Form):
         choices = list(InvoiceStatus.choices)
         # A state typed into the address that is not one: kept visible (checked) beside its error.
         choices += [(value, value) for value in asked if value not in InvoiceStatus.values]
-        self.fields["status"].choices = choices
+        cast(forms.MultipleChoiceField, self.fields["status"]).choices = choices
         ordering = self.data.get("ordering", "") if self.is_bound else ""
         sort_choices = list(SORT_CHOICES)
         if ordering and ordering not in dict(SORT_CHOICES):

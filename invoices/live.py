@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -23,6 +23,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from accounts.roles import sees_every_owner
 from invoices.events import InvoiceMessage
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 STAFF_GROUP = "invoices.staff"
 # The channel-layer message type; consumers handle it in `invoice_message`.
@@ -37,7 +40,7 @@ def invoice_group(invoice_id: int) -> str:
     return f"invoices.invoice.{invoice_id}"
 
 
-def user_invoices_group(user: Any) -> str:
+def user_invoices_group(user: User) -> str:
     """The one group an `/ws/invoices/` socket (or a dashboard) joins for this user."""
     return STAFF_GROUP if sees_every_owner(user) else owner_group(user.pk)
 

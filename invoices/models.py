@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -17,11 +17,17 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest, Lower, Round
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 
 from accounts.roles import is_approver, visible_to
+from invoices.fsm import transition
 from invoices.money import QUANTITY_PLACES, TAX_RATE_PLACES, UNIT_PRICE_PLACES, ZERO
 from invoices.money_db import minor_units
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 class InvoiceStatus(models.TextChoices):
@@ -55,7 +61,7 @@ def _money_field(**kwargs: Any) -> models.DecimalField:
 
 
 class SoftDeleteQuerySet(models.QuerySet):
-    def alive(self) -> SoftDeleteQuerySet:
+    def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
 
@@ -92,24 +98,24 @@ class Customer(models.Model):
         return self.name
 
 
-def _is_owner(invoice: Invoice, user: Any) -> bool:
+def _is_owner(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
     return user is not None and user.is_authenticated and invoice.owner_id == user.pk
 
 
-def _is_approver_not_owner(invoice: Invoice, user: Any) -> bool:
+def _is_approver_not_owner(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
     """Four-eyes: approvers (staff holding the permission) may not decide their own invoices."""
     return is_approver(user) and invoice.owner_id != user.pk
 
 
-def _is_owner_or_admin(invoice: Invoice, user: Any) -> bool:
+def _is_owner_or_admin(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
     return _is_owner(invoice, user) or bool(user is not None and user.is_active and user.is_superuser)
 
 
-def _is_owner_or_staff(invoice: Invoice, user: Any) -> bool:
+def _is_owner_or_staff(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
     return _is_owner(invoice, user) or bool(user is not None and user.is_active and user.is_staff)
 
 
-def _nobody(invoice: Invoice, user: Any) -> bool:
+def _nobody(invoice: Invoice, user: User | AnonymousUser | None) -> bool:
     """Transitions only the system runs (the overdue sweep), never a person."""
     return False
 
@@ -128,7 +134,7 @@ def _past_due(invoice: Invoice) -> bool:
 
 
 class InvoiceQuerySet(SoftDeleteQuerySet):
-    def visible_to(self, user: Any) -> InvoiceQuerySet:
+    def visible_to(self, user: User) -> InvoiceQuerySet:
         """Owners see their own invoices, staff see everyone's; deleted ones nobody."""
         return visible_to(self.alive(), user)
 
@@ -262,38 +268,38 @@ class Invoice(FSMModelMixin, models.Model):
         conditions=[_has_items, _total_positive],
         permission=_is_owner,
     )
-    def submit(self, *, by: Any = None) -> None:
+    def submit(self, *, by: User | None = None) -> None:
         self.submitted_at = timezone.now()
         self.rejection_reason = ""
 
     @transition(field=status, source=S.PENDING_APPROVAL, target=S.APPROVED, permission=_is_approver_not_owner)
-    def approve(self, *, by: Any) -> None:
+    def approve(self, *, by: User | None) -> None:
         self.approved_at = timezone.now()
         self.approved_by = by
 
     @transition(field=status, source=S.PENDING_APPROVAL, target=S.REJECTED, permission=_is_approver_not_owner)
-    def reject(self, *, by: Any, reason: str) -> None:
+    def reject(self, *, by: User | None, reason: str) -> None:
         self.rejection_reason = reason
 
     @transition(field=status, source=S.REJECTED, target=S.DRAFT, permission=_is_owner)
-    def revise(self, *, by: Any = None) -> None:
+    def revise(self, *, by: User | None = None) -> None:
         self.submitted_at = None
 
     @transition(field=status, source=S.APPROVED, target=S.SENT, permission=_is_owner)
-    def send(self, *, by: Any = None) -> None:
+    def send(self, *, by: User | None = None) -> None:
         self.sent_at = timezone.now()
 
     @transition(field=status, source=PAYABLE_STATES, target=S.PAID, permission=_is_owner_or_staff)
-    def pay(self, *, by: Any = None) -> None:
+    def pay(self, *, by: User | None = None) -> None:
         """Reached by recording payments; the service calls it when the balance is zero."""
         self.paid_at = timezone.now()
 
     @transition(field=status, source=S.SENT, target=S.OVERDUE, conditions=[_past_due], permission=_nobody)
-    def mark_overdue(self, *, by: Any = None) -> None:
+    def mark_overdue(self, *, by: User | None = None) -> None:
         pass
 
     @transition(field=status, source=CANCELLABLE_STATES, target=S.CANCELLED, permission=_is_owner_or_admin)
-    def cancel(self, *, by: Any = None) -> None:
+    def cancel(self, *, by: User | None = None) -> None:
         self.cancelled_at = timezone.now()
 
     @property

@@ -49,7 +49,7 @@ class MoneySum(Sum):
         extra.setdefault("output_field", DecimalField(max_digits=16, decimal_places=2))
         super().__init__(expression, **extra)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:
         in_cents = self.copy()
         in_cents.template = "%(function)s(%(distinct)sCAST(ROUND(%(expressions)s * 100) AS INTEGER))"
         sql, params = super(MoneySum, in_cents).as_sql(compiler, connection, **extra_context)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -25,6 +25,9 @@ from invoices.filters import CustomerFilterSet, InvoiceFilterSet
 from invoices.models import OWED, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceEvent, LineItem, Payment
 from invoices.money import ZERO
 from invoices.money_db import MoneySum
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "credit_note_get",
@@ -44,7 +47,7 @@ __all__ = [
 ]
 
 
-def invoice_visible_queryset(*, user: Any) -> QuerySet[Invoice]:
+def invoice_visible_queryset(*, user: User) -> QuerySet[Invoice]:
     """Live invoices this user may see, with what a list row needs joined in."""
     return Invoice.objects.visible_to(user).select_related("owner", "customer", "approved_by")
 
@@ -53,7 +56,7 @@ def _with_details(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.prefetch_related(Prefetch("items", queryset=LineItem.objects.order_by("line_number", "id")))
 
 
-def invoice_list(*, user: Any, filters: Mapping[str, Any] | None = None, with_items: bool = True) -> QuerySet[Invoice]:
+def invoice_list(*, user: User, filters: Mapping[str, Any] | None = None, with_items: bool = True) -> QuerySet[Invoice]:
     """Filtered and ordered invoices. Invalid filters raise `InvalidInput` naming them."""
     filterset = InvoiceFilterSet(data=filters or {}, queryset=invoice_visible_queryset(user=user), user=user)
     if not filterset.is_valid():
@@ -62,7 +65,7 @@ def invoice_list(*, user: Any, filters: Mapping[str, Any] | None = None, with_it
     return _with_details(queryset) if with_items else queryset
 
 
-def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
+def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[Mapping[str, Any]]:
     """Per currency, for the invoices a list shows: how many, their total, and the
     balance due on them, which counts only what is owed (sent and overdue), as the
     dashboard's Outstanding does. Sums are exact on every database (MoneySum)."""
@@ -78,14 +81,14 @@ def invoice_list_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
     )
 
 
-def invoice_get(*, user: Any, invoice_id: Any) -> Invoice:
+def invoice_get(*, user: User, invoice_id: Any) -> Invoice:
     try:
         return _with_details(invoice_visible_queryset(user=user)).get(pk=int(invoice_id))
     except (Invoice.DoesNotExist, ValueError, TypeError):
         raise NotFound("No invoice matches the given id.") from None
 
 
-def invoice_find(*, user: Any, invoice_number: str) -> Invoice:
+def invoice_find(*, user: User, invoice_number: str) -> Invoice:
     """Look an invoice up by number, in any case, among those the user may see.
 
     `inv-202609-mrzrka` finds `INV-202609-MRZRKA`. Own invoices come first (staff see
@@ -139,7 +142,7 @@ def customer_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> Que
     return filterset.qs
 
 
-def customer_get(*, user: Any, customer_id: Any, include_deleted: bool = False) -> Customer:
+def customer_get(*, user: User, customer_id: Any, include_deleted: bool = False) -> Customer:
     """One customer the user may see. `include_deleted` also finds a deleted (archived)
     one, for its read-only page: the invoices that name it still link there."""
     queryset = visible_to(Customer.objects.all(), user) if include_deleted else customer_list(user=user)
@@ -149,7 +152,7 @@ def customer_get(*, user: Any, customer_id: Any, include_deleted: bool = False) 
         raise NotFound("No customer matches the given id.") from None
 
 
-def credit_note_list(*, user: Any, invoice: Invoice | None = None) -> QuerySet[CreditNote]:
+def credit_note_list(*, user: User, invoice: Invoice | None = None) -> QuerySet[CreditNote]:
     """Credit notes the user may see (owners their own, staff everyone's), newest first,
     with their lines and invoice number joined in; of one invoice when given."""
     queryset = (
@@ -162,7 +165,7 @@ def credit_note_list(*, user: Any, invoice: Invoice | None = None) -> QuerySet[C
     return queryset.filter(invoice=invoice) if invoice is not None else queryset
 
 
-def credit_note_get(*, user: Any, credit_note_id: Any) -> CreditNote:
+def credit_note_get(*, user: User, credit_note_id: Any) -> CreditNote:
     try:
         return credit_note_list(user=user).get(pk=int(credit_note_id))
     except (CreditNote.DoesNotExist, ValueError, TypeError):

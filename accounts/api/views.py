@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import update_session_auth_hash
@@ -12,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -27,6 +29,7 @@ from accounts.api.serializers import (
     TokenPairSerializer,
     VerificationResendInputSerializer,
 )
+from accounts.authenticated import AuthenticatedRequest
 from accounts.throttles import LOGIN_THROTTLES, VERIFICATION_RESEND_THROTTLES, AuthAnonThrottle
 from core.parsers import BoundedJSONParser
 
@@ -49,7 +52,7 @@ class AnonymousAuthApi(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AuthAnonThrottle,)
+    throttle_classes: Sequence[type[BaseThrottle]] = (AuthAnonThrottle,)
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
@@ -234,7 +237,7 @@ class PasswordChangeApi(APIView):
         request=PasswordChangeInputSerializer,
         responses={200: TokenPairSerializer, 400: VALIDATION_ERROR, 401: DETAIL},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         serializer = PasswordChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_password_change(user=request.user, **serializer.validated_data)

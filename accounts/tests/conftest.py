@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rest_framework.response import Response
@@ -50,7 +51,7 @@ def throttle_rates(settings) -> Callable[..., None]:
 
 @pytest.fixture
 def login(api_client: APIClient) -> Callable[..., Response]:
-    def do_login(username: str = "ada", password: str = PASSWORD, **extra: str) -> Response:
+    def do_login(username: str = "ada", password: str = PASSWORD, **extra: Any) -> Response:
         return api_client.post("/api/v1/auth/login/", {"username": username, "password": password}, **extra)
 
     return do_login

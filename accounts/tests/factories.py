@@ -9,7 +9,7 @@ runs the real check.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.conf import settings
@@ -30,10 +30,15 @@ def password_hash(password: str = PASSWORD) -> str:
     return _password_hash(password, tuple(settings.PASSWORD_HASHERS))
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
+
+    if TYPE_CHECKING:
+        # Calling a factory class builds a User, not a factory; factory_boy's own `__new__`
+        # is untyped, so tell mypy what the call returns.
+        def __new__(cls, *args: Any, **kwargs: Any) -> User: ...  # type: ignore[misc]  # returns the model
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
@@ -48,8 +53,8 @@ class ApproverFactory(UserFactory):
     username = factory.Sequence(lambda n: f"approver{n}")
     is_staff = True
 
-    @factory.post_generation
-    def approver_group(self, create: bool, extracted: object, **kwargs: object) -> None:
+    @factory.post_generation  # called with the built User as its first argument
+    def approver_group(self: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.groups.add(approvers_group())
 

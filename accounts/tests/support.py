@@ -12,7 +12,7 @@ SITE_URL = "https://billing.example.test"
 def token_from_outbox(kind: str, index: int = -1) -> str:
     """The token in the link of an e-mail in the outbox; `kind` is `verify` or `password-reset`."""
     body = mail.outbox[index].body
-    match = re.search(rf"{re.escape(SITE_URL)}/accounts/{kind}/(?P<token>[^/\s]+)/", body)
+    match = re.search(rf"{re.escape(SITE_URL)}/accounts/{kind}/(?P<token>[^/\s]+)/", str(body))
     assert match, body
     return match["token"]
 

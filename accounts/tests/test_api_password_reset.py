@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.support import SITE_URL, bearer, token_from_outbox
@@ -32,6 +33,7 @@ def test_a_reset_request_is_202_and_mails_a_link_to_the_page_with_the_token(user
     assert response.status_code == 202
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.to == ["Ada@Example.com"]
     token = token_from_outbox("password-reset")
     assert token in message.body

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -35,19 +36,19 @@ def staff(db):
     return UserFactory(username="dave", email="dave@example.com", is_staff=True, is_superuser=True)
 
 
-def _post_admin(client: Client, username: str, password: str, **extra: str):
+def _post_admin(client: Client, username: str, password: str, **extra: Any):
     return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, **extra)
 
 
-def _post_api_auth(client: Client, username: str, password: str, **extra: str):
+def _post_api_auth(client: Client, username: str, password: str, **extra: Any):
     return client.post("/api-auth/login/?next=/api/v1/", {"username": username, "password": password}, **extra)
 
 
-def _post_page(client: Client, username: str, password: str, **extra: str):
+def _post_page(client: Client, username: str, password: str, **extra: Any):
     return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
 
 
-def _post_api(client: Client, username: str, password: str, **extra: str):
+def _post_api(client: Client, username: str, password: str, **extra: Any):
     return client.post(
         "/api/v1/auth/login/", {"username": username, "password": password}, content_type="application/json", **extra
     )

@@ -82,7 +82,7 @@ def test_call_sequences_that_follow_the_links_get_documented_answers_and_never_a
             self.scenario = transaction.atomic()
             # Marked as Django's TestCase marks its own atomics, so the services' durable
             # transactions run inside it as savepoints, exactly as they do in any test.
-            self.scenario._from_testcase = True
+            self.scenario._from_testcase = True  # type: ignore[attr-defined]  # the flag Django sets on its own
             self.scenario.__enter__()
             cache.clear()
             self.invoice_creates = 0

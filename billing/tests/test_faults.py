@@ -119,7 +119,7 @@ def on_private_postgres(private_postgres: PrivatePostgres, settings: Any) -> Ite
         private_postgres.resume()
 
 
-def _timed_get(path: str, **headers: str) -> tuple[int, float, str]:
+def _timed_get(path: str, **headers: Any) -> tuple[int, float, str]:
     # A fresh connection per request, as the web processes make with CONN_MAX_AGE=0 (the
     # test client keeps this thread's connection open between requests otherwise).
     connection.close()

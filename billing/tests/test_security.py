@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -106,7 +108,7 @@ def test_unknown_path_asking_for_json_is_a_json_404(client) -> None:
 
 
 @pytest.fixture
-def redacting_logger() -> logging.Logger:
+def redacting_logger() -> Iterator[logging.Logger]:
     logger = logging.getLogger("billing.tests.redaction")
     redaction = RedactSecretsFilter()
     logger.addFilter(redaction)
@@ -163,7 +165,7 @@ def test_redaction_leaves_ordinary_messages_alone(caplog, redacting_logger) -> N
 
 
 def test_every_configured_log_handler_redacts() -> None:
-    handlers = django_settings.LOGGING["handlers"]
+    handlers: dict[str, dict[str, Any]] = django_settings.LOGGING["handlers"]  # type: ignore[assignment]  # settings are untyped dicts
 
     assert handlers
     assert all("redact" in handler.get("filters", []) for handler in handlers.values())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authenticated import AuthenticatedRequest
 from companies import selectors, services
 from companies.api.serializers import CompanyProfileInputSerializer, CompanyProfileSerializer
 from core.openapi import BAD_REQUEST
@@ -19,7 +19,7 @@ class CompanyProfileApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(summary="Read your company profile", responses={200: CompanyProfileSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         profile = selectors.company_profile_get(owner=request.user)
         return Response(CompanyProfileSerializer(profile, context={"request": request}).data)
 
@@ -30,7 +30,7 @@ class CompanyProfileApi(APIView):
         request=CompanyProfileInputSerializer,
         responses={200: CompanyProfileSerializer, 400: BAD_REQUEST},
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         return self._write(request)
 
     @extend_schema(
@@ -38,10 +38,10 @@ class CompanyProfileApi(APIView):
         request=CompanyProfileInputSerializer,
         responses={200: CompanyProfileSerializer, 400: BAD_REQUEST},
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         return self._write(request)
 
-    def _write(self, request: Request) -> Response:
+    def _write(self, request: AuthenticatedRequest) -> Response:
         serializer = CompanyProfileInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         profile = services.company_profile_update(owner=request.user, data=serializer.service_arguments())

@@ -83,7 +83,7 @@ class MetricsSerializer(serializers.Serializer):
 
 class AgingBucketSerializer(serializers.Serializer):
     bucket = serializers.ChoiceField(choices=[key for key, _label, _most in AGING_BUCKETS])
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the bucket's label, not Field.label
     amount = _money("Unpaid balance of the invoices in this bucket.")
     count = serializers.IntegerField()
 

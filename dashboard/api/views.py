@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authenticated import AuthenticatedRequest
 from core.negotiation import IgnoreAcceptNegotiation
 from dashboard import selectors
 from dashboard.api.serializers import (
@@ -64,7 +65,7 @@ class DashboardMetricsApi(APIView):
         ),
         responses={200: MetricsSerializer, 401: UNAUTHORIZED},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(MetricsSerializer(selectors.dashboard_metrics(user=request.user)).data)
 
 
@@ -75,7 +76,7 @@ class DashboardAgingApi(APIView):
         description="Unpaid balances of sent and overdue invoices in the buckets current, 1-30, 31-60, 61-90, 90+.",
         responses={200: AgingSerializer, 401: UNAUTHORIZED},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(AgingSerializer(selectors.dashboard_aging(user=request.user)).data)
 
 
@@ -87,7 +88,7 @@ class DashboardRevenueApi(APIView):
         parameters=[RevenueQuerySerializer],
         responses={200: RevenueSerializer, 400: BAD_QUERY, 401: UNAUTHORIZED},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         months = _query(RevenueQuerySerializer, request)["months"]
         return Response(RevenueSerializer(selectors.dashboard_revenue(user=request.user, months=months)).data)
 
@@ -100,7 +101,7 @@ class DashboardCustomersApi(APIView):
         parameters=[TopCustomersQuerySerializer],
         responses={200: TopCustomersSerializer, 400: BAD_QUERY, 401: UNAUTHORIZED},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         limit = _query(TopCustomersQuerySerializer, request)["limit"]
         figures = selectors.dashboard_top_customers(user=request.user, limit=limit)
         return Response(TopCustomersSerializer(figures).data)
@@ -114,7 +115,7 @@ class DashboardActivityApi(APIView):
         parameters=[ActivityQuerySerializer],
         responses={200: ActivityListSerializer, 400: BAD_QUERY, 401: UNAUTHORIZED},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         limit = _query(ActivityQuerySerializer, request)["limit"]
         activity = selectors.dashboard_recent_activity(user=request.user, limit=limit)
         return Response(ActivityListSerializer({"results": activity}).data)
@@ -132,7 +133,7 @@ class DashboardMetricsCsvApi(APIView):
         description=f"One row per currency with the columns {', '.join(METRICS_CSV_COLUMNS)}.",
         responses={(200, "text/csv"): OpenApiTypes.STR, 401: UNAUTHORIZED},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         metrics = selectors.dashboard_metrics(user=request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="dashboard-metrics-{metrics["as_of"]}.csv"'

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authenticated import AuthenticatedRequest
 from core.negotiation import IgnoreAcceptNegotiation
 from files import selectors, services
 from files.api.serializers import (
@@ -76,6 +77,7 @@ def _validated(upload: Any) -> Any:
 
 
 class FileListCreateApi(_LimitedUploadsMixin, GenericAPIView):
+    request: AuthenticatedRequest  # behind IsAuthenticated: `request.user` is a User
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = StoredFileSerializer
     queryset = StoredFile.objects.none()  # for the schema; get_queryset is the real one
@@ -94,7 +96,7 @@ class FileListCreateApi(_LimitedUploadsMixin, GenericAPIView):
         request={"multipart/form-data": FileUploadInputSerializer},
         responses={201: StoredFileSerializer, **ERRORS},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = FileUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         stored = services.stored_file_create(
@@ -106,8 +108,10 @@ class FileListCreateApi(_LimitedUploadsMixin, GenericAPIView):
 
 
 class FileDetailApi(APIView):
+    request: AuthenticatedRequest  # behind IsAuthenticated: `request.user` is a User
+
     @extend_schema(summary="A file", responses={200: StoredFileSerializer, 404: NOT_FOUND})
-    def get(self, request: Request, file_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, file_id: str) -> Response:
         stored = selectors.stored_file_get(user=request.user, file_id=file_id)
         return Response(StoredFileSerializer(stored, context={"request": request}).data)
 
@@ -116,7 +120,7 @@ class FileDetailApi(APIView):
         description="An invoice's attachment can be removed only while the invoice is a draft (409 otherwise).",
         responses={204: None, 404: NOT_FOUND, 409: OpenApiResponse(ERROR, description="The invoice is not a draft.")},
     )
-    def delete(self, request: Request, file_id: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, file_id: str) -> Response:
         stored = selectors.stored_file_get(user=request.user, file_id=file_id)
         services.stored_file_delete(file_id=stored.pk, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -134,10 +138,10 @@ class FileDownloadApi(APIView):
             404: NOT_FOUND,
         },
     )
-    def get(self, request: Request, file_id: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, file_id: str) -> HttpResponseBase:
         stored = selectors.stored_file_get(user=request.user, file_id=file_id)
         if serves_signed_urls():
-            response: HttpResponse = HttpResponseRedirect(
+            response: HttpResponseBase = HttpResponseRedirect(
                 signed_download_url(
                     key=stored.storage_key, filename=stored.original_name, content_type=stored.content_type
                 )
@@ -168,7 +172,7 @@ class UploadApi(_LimitedUploadsMixin, APIView):
             **ERRORS,
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not isinstance(request.data, Mapping):
             return Response({"detail": "Send a multipart form or a JSON object."}, status=400)
         files = [*request.FILES.getlist("files"), *request.FILES.getlist("file")]
@@ -208,6 +212,7 @@ class UploadApi(_LimitedUploadsMixin, APIView):
 
 
 class BatchListApi(GenericAPIView):
+    request: AuthenticatedRequest  # behind IsAuthenticated: `request.user` is a User
     serializer_class = ProcessingBatchSerializer
     queryset = ProcessingBatch.objects.none()  # for the schema; get_queryset is the real one
 
@@ -222,14 +227,14 @@ class BatchListApi(GenericAPIView):
 
 class BatchDetailApi(APIView):
     @extend_schema(summary="One batch and its tasks", responses={200: ProcessingBatchSerializer, 404: NOT_FOUND})
-    def get(self, request: Request, batch_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, batch_id: str) -> Response:
         batch = selectors.processing_batch_get(user=request.user, batch_id=batch_id, hide_others=True)
         return Response(ProcessingBatchSerializer(batch).data)
 
 
 class TaskDetailApi(APIView):
     @extend_schema(summary="One processing task", responses={200: ProcessingTaskSerializer, 404: NOT_FOUND})
-    def get(self, request: Request, task_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, task_id: str) -> Response:
         task = selectors.processing_task_get(user=request.user, task_id=task_id, hide_others=True)
         return Response(ProcessingTaskSerializer(task).data)
 
@@ -243,7 +248,7 @@ class GenerateSampleApi(APIView):
         request=SampleInputSerializer,
         responses={201: SampleSerializer, 400: BAD_REQUEST, 403: OpenApiResponse(ERROR, description="Staff only.")},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = SampleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         stored, expected = services.sample_file_create(owner=request.user, **data.validated_data)

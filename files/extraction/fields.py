@@ -169,7 +169,7 @@ class _Reader:
                 if due and (not issue or len(due.group(0)) >= len(issue.group(0)))
                 else ("issue_date", issue)
             )
-            if found[field][0] is not None:
+            if match is None or found[field][0] is not None:
                 continue
             generic = field == "issue_date" and match.group(0).lower() in ("date", "datum", "fecha", "data")
             remainder = line[match.end() :]
@@ -183,9 +183,9 @@ class _Reader:
                 if dates := find_dates(line, month_first=self.month_first):
                     found["issue_date"] = (dates[0][1].isoformat(), 0.4)
                     break
-        issue, due = found["issue_date"][0], found["due_date"][0]
-        if issue and due:
-            if due < issue:
+        issue_on, due_on = found["issue_date"][0], found["due_date"][0]
+        if issue_on and due_on:
+            if due_on < issue_on:
                 found = {name: (value, min(confidence, 0.4)) for name, (value, confidence) in found.items()}
             else:
                 found = {name: (value, min(1.0, confidence + 0.05)) for name, (value, confidence) in found.items()}
@@ -211,6 +211,8 @@ class _Reader:
             if not name:
                 continue
             match = find_label(name, line)
+            if match is None:  # classify_total found this label
+                continue
             values = amounts_in(line[match.end() :], self.mark)
             if not values and index + 1 < len(self.lines) and not re.sub(r"[\s:()A-Z%0-9.,]", "", line[match.end() :]):
                 following = self.lines[index + 1]
@@ -231,11 +233,15 @@ class _Reader:
             return [], [], set()
         header_line = self.lines[header]
         described = find_label("items_description", header_line)
+        if described is None:  # _is_items_header found this label
+            return [], [], set()
         columns = header_line[described.end() :]
         discount_at = find_label("items_discount", columns)
         tax_at = find_label("items_tax", columns)
-        discount_first = bool(discount_at) and (not tax_at or discount_at.start() < tax_at.start())
-        rows, confidences, used = [], [], {header}
+        discount_first = discount_at is not None and (not tax_at or discount_at.start() < tax_at.start())
+        rows: list[dict[str, Any]] = []
+        confidences: list[float] = []
+        used = {header}
         for index in range(header + 1, len(self.lines)):
             line = self.lines[index]
             if self.classify_total(line) in ("subtotal", "total_amount", "tax_total") and not self._row(
@@ -389,7 +395,7 @@ class _Reader:
     @staticmethod
     def _interpret(
         numbers: list[Decimal], percents: list[Decimal], *, has_discount: bool, discount_first: bool
-    ) -> tuple[dict[str, Any], bool] | None:
+    ) -> tuple[dict[str, Any], bool]:
         total = numbers[-1]
         quantity, price = (numbers[-3], numbers[-2]) if len(numbers) >= 3 else (Decimal(1), numbers[-2])
         options: list[tuple[Decimal, Decimal | None]] = []  # (discount, tax rate)
@@ -542,7 +548,7 @@ class _Reader:
         if top is None:
             return None, [], 0.0
         name, index = top
-        address: list[str] = []
+        address = []
         following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
         if following.startswith(name) and len(SENDER_SEPARATOR.findall(following)) >= 2:
             address = [part.strip() for part in SENDER_SEPARATOR.split(following)[1:] if part.strip()]
@@ -626,8 +632,8 @@ def _reconcile(
         for tax in tax_options:
             for total in reversed(totals_found):
                 if subtotal + tax == total:
-                    values = {"subtotal": subtotal, "tax_amount": tax, "total_amount": total}
-                    return values, dict.fromkeys(values, 0.98), True
+                    exact: dict[str, Decimal | None] = {"subtotal": subtotal, "tax_amount": tax, "total_amount": total}
+                    return exact, dict.fromkeys(exact, 0.98), True
     values = {
         "subtotal": subtotals[0] if subtotals else None,
         "tax_amount": tax_options[0] if tax_options else None,
@@ -766,8 +772,8 @@ def extract_fields(document: ReadDocument) -> ExtractionResult:
     values, total_confidence, consistent = _reconcile(totals, items_sum)
     if data["invoice_number"] is None and values["total_amount"] is None:
         raise ExtractionError("The document does not look like an invoice: it has no invoice number and no total.")
-    for name, value in values.items():
-        data[name] = money_text(value) if value is not None else None
+    for name, amount in values.items():
+        data[name] = money_text(amount) if amount is not None else None
         confidence[name] = total_confidence[name]
     if items:
         data["items"] = items

@@ -22,6 +22,7 @@ binary is a `TransientExtractionError` (worth a retry), a file Tesseract rejects
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from django.conf import settings
 from PIL import Image, ImageChops, ImageFilter, ImageOps
@@ -62,7 +63,8 @@ def _otsu_threshold(image: Image.Image) -> int:
 
 def _profile_sharpness(binary: Image.Image) -> float:
     """Variance of the row sums: high when text lines are horizontal."""
-    rows = list(binary.resize((1, binary.height), Image.Resampling.BOX).get_flattened_data())
+    # One grey level per row of a single-band image; Pillow types the pixels as object.
+    rows = cast("list[float]", list(binary.resize((1, binary.height), Image.Resampling.BOX).get_flattened_data()))
     mean = sum(rows) / len(rows)
     return sum((value - mean) ** 2 for value in rows)
 

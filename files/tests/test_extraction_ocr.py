@@ -81,7 +81,9 @@ def test_preprocessing_gives_a_black_and_white_page_at_ocr_resolution():
     page = scan(rasterise(render_sample(business_type="retail", complexity="simple", seed=3).pdf, dpi=100)[0], seed=1)
     cleaned = preprocess(page)
     assert cleaned.mode == "L"
-    assert set(cleaned.getcolors()) <= {(count, 0) for count, _ in cleaned.getcolors()} | {
+    colors = cleaned.getcolors()
+    assert colors is not None
+    assert set(colors) <= {(count, 0) for count, _ in cleaned.getcolors()} | {
         (count, 255) for count, _ in cleaned.getcolors()
     }
     assert 2400 <= cleaned.width <= 2700

@@ -87,7 +87,7 @@ def test_the_owner_downloads_the_bytes_as_an_attachment(stored: StoredFile, owne
     response = client_for(owner).get(f"{FILES}{stored.pk}/download/", HTTP_ACCEPT="application/json")
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == docs.invoice_pdf()
+    assert b"".join(response.streaming_content) == docs.invoice_pdf()  # type: ignore[attr-defined]  # a streaming response
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="invoice.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"

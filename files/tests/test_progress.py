@@ -128,6 +128,7 @@ def test_reporting_on_a_deleted_task_raises(task: ProcessingTask) -> None:
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_step_reaches_the_task_owner_and_batch_groups_in_the_spec_shape(task: ProcessingTask) -> None:
+    assert task.batch_id is not None
     channels = [
         await listen(task_group(task.pk)),
         await listen(user_tasks_group(task.owner_id)),

@@ -105,7 +105,7 @@ def test_the_preview_is_inline_same_origin_only_and_not_sniffed(owner: Any, revi
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
-    assert b"".join(response.streaming_content) == docs.invoice_pdf()
+    assert b"".join(response.streaming_content) == docs.invoice_pdf()  # type: ignore[attr-defined]  # a streaming response
 
 
 def test_xml_is_never_shown_inline(owner: Any) -> None:

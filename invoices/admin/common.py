@@ -47,9 +47,9 @@ class ServiceModelForm(forms.ModelForm):
         try:
             self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
         except forms.ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]  # Django's private BaseModelForm hook
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.service_error is not None:
             add_service_errors(self, self.service_error, skip=self.foreign_service_keys)

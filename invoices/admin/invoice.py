@@ -9,17 +9,20 @@ owners create them on the site or through the API, where each starts as a draft.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import construct_change_message
 from django.db.models import QuerySet
+from django.forms.formsets import BaseFormSet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.safestring import SafeString
 
+from accounts.authenticated import acting_user
 from accounts.roles import is_approver
 from core.currencies import ISO_4217_CODES
 from core.errors import InvalidInput
@@ -122,7 +125,7 @@ class LineItemFormSet(BaseInlineFormSet):
 
     service_error: InvalidInput | None = None
 
-    def sent_forms(self) -> list[forms.Form]:
+    def sent_forms(self) -> list[forms.BaseForm]:
         """The lines the save sends, in order: kept existing lines and filled new ones."""
         deleted = set(self.deleted_forms)
         return [
@@ -218,7 +221,8 @@ class InvoiceEventInline(_InvoicePartInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):
+# The mixin's `actions` are names only; django-stubs wants the admin's own Sequence type.
+class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.ModelAdmin):  # type: ignore[misc]
     form = InvoiceAdminForm
     # Seven columns that fit 1366 px beside the navigation and the filters; the creation date
     # is in the date drill-down above the list (date_hierarchy) and in each invoice.
@@ -375,10 +379,10 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
         items = self._items_from(formsets)
         if data or items is not None:
-            services.invoice_update(invoice_id=form.instance.pk, actor=request.user, data=data, items=items)
+            services.invoice_update(invoice_id=form.instance.pk, actor=acting_user(request), data=data, items=items)
 
     @staticmethod
-    def _items_from(formsets: list[Any]) -> list[dict[str, Any]] | None:
+    def _items_from(formsets: Iterable[Any]) -> list[dict[str, Any]] | None:
         """The complete new list of lines if any line was added, changed or removed."""
         formset = next((each for each in formsets if each.model is LineItem), None)
         if formset is None or not formset.has_changed():
@@ -386,7 +390,7 @@ class InvoiceAdmin(InvoiceTransitionsMixin, ServiceErrorsAsMessagesMixin, admin.
         return [{name: line_form.cleaned_data[name] for name in ITEM_FIELDS} for line_form in formset.sent_forms()]
 
     def construct_change_message(
-        self, request: HttpRequest, form: forms.ModelForm, formsets: list[Any], add: bool = False
+        self, request: HttpRequest, form: forms.Form, formsets: Iterable[BaseFormSet[Any]], add: bool = False
     ) -> list[dict[str, Any]]:
         # The lines were rewritten by the service, not saved by the formsets.
         message = construct_change_message(form, [], add)

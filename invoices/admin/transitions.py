@@ -13,7 +13,7 @@ into a message: "INV-...: approved." or "INV-...: You cannot approve your own in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,10 +25,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from accounts.authenticated import acting_user
 from core.errors import DomainError
 from invoices import selectors, services
 from invoices.admin.display import describe_error
 from invoices.models import Invoice
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Transitions a person can press a button for, in the order the buttons appear.
 BUTTON_LABELS: dict[str, str] = {
@@ -60,7 +64,7 @@ class RejectReasonForm(forms.Form):
     )
 
 
-def run_transition(*, invoice_id: int, actor: Any, name: str, reason: str = "") -> None:
+def run_transition(*, invoice_id: int, actor: User | None, name: str, reason: str = "") -> None:
     if name == "pay":
         services.invoice_pay_in_full(invoice_id=invoice_id, actor=actor)
     else:
@@ -73,7 +77,7 @@ def run_for_each(request: HttpRequest, invoices: Iterable[tuple[int, str]], *, n
     succeeded = 0
     for invoice_id, number in invoices:
         try:
-            run_transition(invoice_id=invoice_id, actor=request.user, name=name, reason=reason)
+            run_transition(invoice_id=invoice_id, actor=acting_user(request), name=name, reason=reason)
         except DomainError as error:
             messages.error(request, f"{number}: {describe_error(error)}")
         else:
@@ -139,7 +143,7 @@ class InvoiceTransitionsMixin:
 
     def transition_buttons(self, request: HttpRequest, invoice: Invoice) -> list[dict[str, str]]:
         """One button per transition this user may run now, as the selector says."""
-        available = set(selectors.invoice_available_transitions(invoice=invoice, user=request.user))
+        available = set(selectors.invoice_available_transitions(invoice=invoice, user=acting_user(request)))
         return [
             {
                 "name": name,

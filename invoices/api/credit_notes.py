@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authenticated import AuthenticatedRequest
 from core.errors import Conflict, NotFound
 from core.negotiation import IgnoreAcceptNegotiation, safe_filename
 from invoices import selectors
@@ -44,7 +45,7 @@ class CreditNoteItemSerializer(LineItemSerializer):
     """A credited line reads like an invoice line: quantities, prices and rates as given."""
 
     class Meta(LineItemSerializer.Meta):
-        model = CreditNoteItem
+        model = CreditNoteItem  # type: ignore[assignment]  # the same fields on the credit note's line
 
 
 class CreditNoteSerializer(serializers.ModelSerializer):
@@ -102,6 +103,7 @@ def ubl_response(document: Any, *, filename: str) -> HttpResponse:
     ),
 )
 class CreditNoteViewSet(viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # behind IsAuthenticated: `request.user` is a User
     serializer_class = CreditNoteSerializer
     filter_backends: list[Any] = []
     lookup_value_regex = r"[^/]+"
@@ -115,7 +117,7 @@ class CreditNoteViewSet(viewsets.GenericViewSet):
     def _visible(self, pk: Any) -> CreditNote:
         return selectors.credit_note_get(user=self.request.user, credit_note_id=pk)
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(selectors.credit_note_list(user=request.user))
         return self.get_paginated_response(CreditNoteSerializer(page, many=True).data)
 

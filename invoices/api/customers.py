@@ -10,6 +10,7 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authenticated import AuthenticatedRequest
 from core.errors import NotFound
 from invoices import selectors, services
 from invoices.api.schema import BAD_REQUEST, PAGE_NOT_FOUND, is_plain_id
@@ -70,29 +71,29 @@ class CustomerViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.customer_list(user=request.user, filters=request.query_params))
         return self.get_paginated_response(CustomerSerializer(page, many=True).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         serializer = CustomerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_create(owner=request.user, **serializer.validated_data)
         return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(CustomerSerializer(selectors.customer_get(user=request.user, customer_id=pk)).data)
 
-    def update(self, request: Request, pk: str) -> Response:
+    def update(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._update(request, pk, partial=False)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         return self._update(request, pk, partial=True)
 
-    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
+    def _update(self, request: AuthenticatedRequest, pk: str, *, partial: bool) -> Response:
         customer = selectors.customer_get(user=request.user, customer_id=pk)
         serializer = CustomerSerializer(customer, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_update(customer=customer, data=serializer.validated_data)
         return Response(CustomerSerializer(customer).data)
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         customer = selectors.customer_get(user=request.user, customer_id=pk)
         services.customer_delete(customer=customer)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,9 +15,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from accounts.authenticated import AuthenticatedRequest
 from core.negotiation import IgnoreAcceptNegotiation
 from invoices import selectors
 from invoices.api.schema import BAD_REQUEST, invoice_filter_parameters
@@ -93,7 +93,7 @@ class InvoiceExportCsvApi(APIView):
         parameters=invoice_filter_parameters(),
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: BAD_REQUEST},
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
         # Filters are checked here, before streaming starts, so bad ones are still a 400.
         queryset = selectors.invoice_list(user=request.user, filters=request.query_params, with_items=False)
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")

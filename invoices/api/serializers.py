@@ -197,7 +197,7 @@ class BlankAsNullCharField(serializers.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(read_only=True, allow_null=True, **kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]  # DRF renders None as null
         return str(value) if value else None
 
 
@@ -207,7 +207,7 @@ class InvoiceEventSerializer(serializers.ModelSerializer):
     to_status = BlankAsNullCharField()
     reason = BlankAsNullCharField()
     actor = UserSummarySerializer(read_only=True, allow_null=True)
-    data = serializers.JSONField(read_only=True)
+    data = serializers.JSONField(read_only=True)  # type: ignore[assignment]  # the event's `data` field, not Serializer.data
     at = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
@@ -237,8 +237,8 @@ class NumberField(serializers.DecimalField):
     """
 
     def validate_precision(self, value: Decimal) -> Decimal:
-        _, digits, exponent = value.as_tuple()
-        digits = list(digits)
+        _, digit_tuple, exponent = value.as_tuple()
+        digits = list(digit_tuple)
         while isinstance(exponent, int) and exponent < 0 and len(digits) > 1 and digits[-1] == 0:
             digits.pop()
             exponent += 1

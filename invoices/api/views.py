@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authenticated import AuthenticatedRequest
 from core.errors import InvalidInput, NotFound
 from core.negotiation import IgnoreAcceptNegotiation, safe_filename
 from core.pagination import PAGINATION_PARAMETERS
@@ -130,6 +131,7 @@ def _transition_schema(name: str, description: str, request: Any = None, *, bad_
     ),
 )
 class InvoiceViewSet(viewsets.GenericViewSet):
+    request: AuthenticatedRequest  # behind IsAuthenticated: `request.user` is a User
     serializer_class = InvoiceSerializer
     filter_backends: list[Any] = []  # the selector applies `InvoiceFilterSet`
     # Any path segment reaches the view, so an id like `abc` is this API's JSON 404 rather than
@@ -164,7 +166,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
 
     # --- collection ----------------------------------------------------------------------
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         reject_unknown_parameters(request, LIST_PARAMETERS)
         fields = sparse_fields(request.query_params.get("fields"))
         queryset = selectors.invoice_list(user=request.user, filters=request.query_params)
@@ -173,7 +175,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         serializer = SparseInvoiceSerializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         def write() -> Response:
             serializer = InvoiceCreateInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -196,7 +198,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         responses={200: SparseInvoiceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     @action(detail=False, methods=["get"])
-    def find(self, request: Request) -> Response:
+    def find(self, request: AuthenticatedRequest) -> Response:
         fields = sparse_fields(request.query_params.get("fields"))
         query = FindQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -228,7 +230,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         )
         return self._fresh(invoice.pk)
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         invoice = self._visible(pk)
         services.invoice_delete(invoice_id=invoice.pk, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -281,7 +283,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         responses={**TRANSITION_RESPONSES, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["patch"], url_path="status", url_name="status")
-    def change_status(self, request: Request, pk: str) -> Response:
+    def change_status(self, request: AuthenticatedRequest, pk: str) -> Response:
         invoice = self._visible(pk)
         serializer = StatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -297,7 +299,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         responses={**TRANSITION_RESPONSES, 400: BAD_REQUEST, 422: KEY_REUSED},
     )
     @action(detail=True, methods=["post"])
-    def pay(self, request: Request, pk: str) -> Response:
+    def pay(self, request: AuthenticatedRequest, pk: str) -> Response:
         invoice = self._visible(pk)
 
         def write() -> Response:
@@ -331,7 +333,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
         },
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def payments(self, request: Request, pk: str) -> Response:
+    def payments(self, request: AuthenticatedRequest, pk: str) -> Response:
         invoice = self._visible(pk)
         if request.method == "GET":
             return Response(PaymentSerializer(selectors.payment_list(invoice=invoice), many=True).data)
@@ -402,7 +404,7 @@ class InvoiceViewSet(viewsets.GenericViewSet):
     @action(
         detail=True, methods=["get", "post"], url_path="credit-notes", url_name="credit-notes", pagination_class=None
     )
-    def credit_notes(self, request: Request, pk: str) -> Response:
+    def credit_notes(self, request: AuthenticatedRequest, pk: str) -> Response:
         invoice = self._visible(pk)
         if request.method == "GET":
             credit_notes = selectors.credit_note_list(user=request.user, invoice=invoice)

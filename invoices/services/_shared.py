@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from accounts.models import User
     from invoices.models import Invoice
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger("invoices.services")
 
 __all__ = [

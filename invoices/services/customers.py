@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +14,9 @@ from invoices.models import (
     Customer,
     Invoice,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CUSTOMER_FIELDS = ("name", "email", "address", "phone", "tax_id", "notes")
 NAME_UNIQUE = "invoices_customer_name_unique_per_owner"
@@ -37,7 +40,7 @@ def _customer_name_taken(*, owner_id: int, name: str, exclude_id: int | None = N
 
 
 def customer_create(
-    *, owner: Any, name: str, email: str = "", address: str = "", phone: str = "", tax_id: str = "", notes: str = ""
+    *, owner: User, name: str, email: str = "", address: str = "", phone: str = "", tax_id: str = "", notes: str = ""
 ) -> Customer:
     """Create one of the owner's customers. Names are unique per owner, ignoring case."""
     name = (name or "").strip()
@@ -107,7 +110,7 @@ def _resolve_customer(*, owner: Any, customer_id: int | None, name: str, email: 
         raise InvalidInput(errors={"customer_name": [CUSTOMER_MISSING]})
     existing = Customer.objects.alive().filter(owner=owner, name__iexact=name).first()
     if existing is not None:
-        changed = []
+        changed: list[str] = []
         if email and not existing.email:
             existing.email, changed = email, [*changed, "email"]
         if address and not existing.address:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,6 +27,9 @@ from invoices.services._shared import _bump, _lock_visible_invoice, _record_even
 from invoices.services.customers import _check_customer, _copy_customer, _resolve_customer
 from invoices.services.items import _check_expected_total, _collect_items, _write_items, items_unchanged
 from invoices.services.numbering import invoice_number_at_creation
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DEFAULT_PAYMENT_TERMS_DAYS = COMPANY_DEFAULT_PAYMENT_TERMS_DAYS  # when the owner has no profile
 INVOICE_FIELDS = ("customer_address", "currency", "issue_date", "due_date", "notes", "invoice_number")
@@ -68,7 +71,7 @@ def not_editable_detail(invoice: Invoice) -> str:
 
 def invoice_create(
     *,
-    owner: Any,
+    owner: User,
     items: Iterable[Mapping[str, Any]],
     customer_id: int | None = None,
     customer_name: str = "",
@@ -158,7 +161,7 @@ def _normalised(name: str, value: Any) -> Any:
 def invoice_update(
     *,
     invoice_id: int,
-    actor: Any,
+    actor: User | None,
     data: Mapping[str, Any],
     items: Iterable[Mapping[str, Any]] | None = None,
     expected_total: Any = None,
@@ -251,7 +254,7 @@ def invoice_update(
     return invoice
 
 
-def invoice_delete(*, invoice_id: int, actor: Any) -> None:
+def invoice_delete(*, invoice_id: int, actor: User | None) -> None:
     """Soft delete a draft or cancelled invoice; the row and its trail stay for audit."""
     with transaction.atomic():
         invoice = _lock_visible_invoice(invoice_id=invoice_id, actor=actor)

@@ -28,6 +28,9 @@ from invoices.services._shared import _conflict, logger
 if TYPE_CHECKING:
     from accounts.models import User
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def invoice_transition(*, invoice_id: int, actor: User | None, transition: str, reason: str = "") -> Invoice:
     """Run one named transition (submit, approve, reject, revise, send, cancel).

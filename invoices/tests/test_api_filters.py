@@ -235,8 +235,9 @@ def _spread_over_states(owner: Any, approver: Any, count: int) -> None:
     states = [None, "pending_approval", "approved", "sent", "paid"]
     for number in range(count):
         invoice = make_invoice(owner=owner, items=[item(), item("Extra", unit_price="5.00")])
-        if states[number % len(states)]:
-            advance(invoice, to=states[number % len(states)], approver=approver)
+        state = states[number % len(states)]
+        if state:
+            advance(invoice, to=state, approver=approver)
     make_invoice(owner=owner, items=[])  # a draft without items: `submit` is checked and refused
 
 

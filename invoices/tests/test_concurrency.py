@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from invoices.tests.factories import advance, item, make_invoice
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(calls: list) -> list[object]:
+def _race(calls: list) -> list[Any]:
     """Run the calls at the same instant on separate connections; return result or error."""
     barrier = threading.Barrier(len(calls))
     results: list[object] = [None] * len(calls)

@@ -36,7 +36,7 @@ def _user_model() -> Any:
     return get_user_model()
 
 
-CASES: list[tuple[str, str, Callable[[Any, Any], None]]] = [
+CASES: list[tuple[str, str, Callable[[Any, Any], object]]] = [
     (
         "invoices_invoice_number_unique_per_owner",
         "You already have an invoice with this number.",

@@ -87,6 +87,7 @@ def test_every_transition_for_every_role_in_every_state(request, state, transiti
         )
         return
     sees_invoice = role == "owner" or actor.is_staff
+    expected: type[Exception]
     if (state, transition) not in ALLOWED:
         expected = Conflict if sees_invoice else Exception
     else:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from core.errors import NotFound
 from invoices import selectors
 from invoices.models import Customer, Invoice
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -71,7 +75,7 @@ def confirmation(invoice: Invoice, name: str) -> dict[str, str]:
     }
 
 
-def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:
+def invoice_or_404(request: AuthenticatedHttpRequest, invoice_id: Any) -> Invoice:
     """The invoice if this user may see it; anyone else gets the 404 page."""
     try:
         return selectors.invoice_get(user=request.user, invoice_id=invoice_id)
@@ -79,14 +83,14 @@ def invoice_or_404(request: HttpRequest, invoice_id: Any) -> Invoice:
         raise Http404(exc.detail) from exc
 
 
-def customer_or_404(request: HttpRequest, customer_id: Any, *, include_deleted: bool = False) -> Customer:
+def customer_or_404(request: AuthenticatedHttpRequest, customer_id: Any, *, include_deleted: bool = False) -> Customer:
     try:
         return selectors.customer_get(user=request.user, customer_id=customer_id, include_deleted=include_deleted)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 
 
-def customers_owned_by(request: HttpRequest, owner: Any) -> QuerySet[Customer]:
+def customers_owned_by(request: AuthenticatedHttpRequest, owner: User) -> QuerySet[Customer]:
     """The customers an invoice of `owner` may name: the owner's own, never someone else's."""
     return selectors.customer_list(user=request.user).filter(owner=owner)
 

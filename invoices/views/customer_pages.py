@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from core.errors import InvalidInput
 from invoices import selectors, services
 from invoices.forms import CustomerForm
@@ -45,7 +46,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,7 +62,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_detail(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
     # A deleted customer keeps a read-only page: its invoices still name and link it.
     customer = customer_or_404(request, customer_id, include_deleted=True)
     invoices = selectors.invoice_list(user=request.user, filters={"customer": str(customer.pk)}, with_items=False)
@@ -71,7 +72,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_edit(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_or_404(request, customer_id)
     form = CustomerForm(request.POST or None, initial=CustomerForm.initial_for(customer))
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def customer_delete(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_delete(request: AuthenticatedHttpRequest, customer_id: int) -> HttpResponse:
     """Soft delete: the customer leaves the lists, invoices that name it keep their copy."""
     customer = customer_or_404(request, customer_id)
     services.customer_delete(customer=customer)

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from core.errors import DomainError, InvalidInput, NotFound
 from invoices import selectors, services
 from invoices.actions import IssueCreditNote
@@ -53,7 +54,7 @@ def _actions(invoice: Invoice, transitions: list[str]) -> list[dict[str, Any]]:
 
 
 def detail_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     invoice: Invoice,
     *,
     reject_form: RejectForm | None = None,
@@ -122,7 +123,7 @@ render_invoice_detail = _render_detail
 
 @login_required
 @require_GET
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     return _render_detail(request, invoice_or_404(request, invoice_id))
 
 
@@ -184,7 +185,7 @@ def invoice_delete(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> HttpResponse:
+def invoice_transition(request: AuthenticatedHttpRequest, invoice_id: int, name: str) -> HttpResponse:
     """Run one transition through the service; its refusal becomes a message (or, for a
     rejection without a reason, an error under the reason field, keeping what was typed)."""
     invoice = invoice_or_404(request, invoice_id)
@@ -210,7 +211,7 @@ def invoice_transition(request: HttpRequest, invoice_id: int, name: str) -> Http
 
 @login_required
 @require_POST
-def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def payment_create(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     form = PaymentForm(request.POST)
     if not form.is_valid():
@@ -243,7 +244,7 @@ def payment_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_print(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     """The invoice document the PDF is printed from, inside a page with print and back
     links that the print stylesheet hides."""
     from invoices.pdf import invoice_document_context
@@ -254,7 +255,7 @@ def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     # Imported here: WeasyPrint is heavy, and only this view and the print view need it.
     from invoices.pdf import render_invoice_pdf
 
@@ -268,7 +269,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def credit_note_create(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     """The invoice page's credit form: one line, through `credit_note_create`."""
     invoice = invoice_or_404(request, invoice_id)
     form = CreditNoteForm(request.POST)
@@ -294,7 +295,7 @@ def credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+def credit_note_pdf(request: AuthenticatedHttpRequest, credit_note_id: int) -> HttpResponse:
     from invoices.pdf import render_credit_note_pdf
 
     try:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.authenticated import AuthenticatedHttpRequest
 from core.errors import Conflict, DomainError, InvalidInput, NotFound, PreconditionFailed
 from invoices import selectors, services
 from invoices.forms import (
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The API's filters, sorting and paging, in the query string; bad filters are shown
     next to their fields, with no rows, instead of failing the page."""
     filter_form = InvoiceFilterForm(request.GET)
@@ -95,7 +96,7 @@ def _show_line_errors(formset: Any) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invoice_create(request: HttpRequest) -> HttpResponse:
+def invoice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     customers = customers_owned_by(request, request.user)
     defaults = selectors.invoice_form_defaults(owner=request.user)
     if request.method != "POST":
@@ -153,7 +154,7 @@ def _changes(invoice: Invoice, form: InvoiceForm) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_edit(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     if not invoice.is_editable:
         messages.error(request, services.not_editable_detail(invoice))
@@ -192,7 +193,7 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def invoice_search(request: HttpRequest) -> HttpResponse:
+def invoice_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Straight to the invoice with this number, or a page that says there is none."""
     form = InvoiceSearchForm(request.GET or None)
     if form.is_valid():

@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
         settings_dict = connection.settings_dict
         name = settings_dict["NAME"]
-        params = {
+        params: dict[str, Any] = {
             "dbname": MAINTENANCE_DATABASE,
             "host": settings_dict.get("HOST") or None,
             "port": settings_dict.get("PORT") or None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +23,9 @@ from django.test.utils import override_settings
 
 from accounts.roles import approvers_group
 from demo.invoices import seed_demo_invoices
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DEFAULT_DEMO_PASSWORD = "billing-demo-2026"  # noqa: S105 (documented demo login, local only)
 
@@ -99,7 +102,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {made} demo invoices for demo.")
         self._print(report, password, base_url)
 
-    def _ensure_role(self, user: Any, account: DemoAccount) -> str:
+    def _ensure_role(self, user: User, account: DemoAccount) -> str:
         """Give an existing demo account back its role flags; never touch its password."""
         wanted = {
             "is_active": True,
