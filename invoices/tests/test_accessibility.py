@@ -28,9 +28,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory, override_settings
 
+from accounts.tests.factories import PASSWORD
 from invoices.tests.accessibility_support import axe_run, blocking_violations, describe, focused, tab_to
 from invoices.tests.browser_support import LiveServer, RequestLog, base_env, log_in, manage, postgres_url
-from invoices.tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -226,7 +226,7 @@ def test_the_public_pages_have_no_serious_accessibility_violations(
     server_url: str, browser: Any, screenshots: Path
 ) -> None:
     requests = RequestLog()
-    found = {}
+    found: dict[str, Any] = {}
     for name, viewport in (("wide", DESKTOP), ("phone", PHONE)):
         page = requests.watch(browser.new_context(viewport=viewport)).new_page()
         found |= check_pages(page, server_url, public_pages(), who=f"anonymous-{name}", shots=screenshots)
@@ -239,7 +239,7 @@ def test_the_pages_of_a_regular_user_have_no_serious_accessibility_violations(
     server_url: str, browser: Any, ids: dict[str, Any], screenshots: Path
 ) -> None:
     requests = RequestLog()
-    found = {}
+    found: dict[str, Any] = {}
     for name, viewport in (("wide", DESKTOP), ("phone", PHONE)):
         page = requests.watch(browser.new_context(viewport=viewport)).new_page()
         log_in(page, server_url, "demo", "/dashboard/")
@@ -282,7 +282,7 @@ def test_the_error_pages_have_no_serious_accessibility_violations(
     page = browser.new_context(viewport=DESKTOP).new_page()
     for path, response in rendered.items():
         page.route(f"{server_url}{path}", fulfil_with(response))
-    found = {}
+    found: dict[str, Any] = {}
     for path, response in rendered.items():
         found |= check_pages(page, server_url, [path], who="error", shots=screenshots, status=response.status_code)
     assert found == {}, describe(found)

@@ -51,12 +51,14 @@ def test_the_customer_list_shows_each_customers_balance(owner_client: Client, ow
     assertContains(response, '<th scope="col" class="num">Balance due</th>', html=True)
     assertContains(
         response,
-        '<td data-label="Balance due" class="num nowrap" data-balance><span class="balance-line">1,234.50 EUR</span></td>',
+        '<td data-label="Balance due" class="num nowrap" data-balance>'
+        '<span class="balance-line">1,234.50 EUR</span></td>',
         html=True,
     )
     assertContains(
         response,
-        '<td data-label="Balance due" class="num nowrap" data-balance><span class="muted">—<span class="visually-hidden"> nothing owed</span>'
+        '<td data-label="Balance due" class="num nowrap" data-balance>'
+        '<span class="muted">—<span class="visually-hidden"> nothing owed</span>'
         "</span></td>",
         html=True,
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
@@ -98,7 +98,7 @@ def detail_context(
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     invoice: Invoice,
     *,
     status: int = 200,
@@ -107,7 +107,9 @@ def _render_detail(
     return render(request, DETAIL_TEMPLATE, detail_context(request, invoice, **forms), status=status)
 
 
-def _sections_context(request: HttpRequest, invoice: Invoice, section_forms: dict[str, Any]) -> dict[str, Any]:
+def _sections_context(
+    request: AuthenticatedHttpRequest, invoice: Invoice, section_forms: dict[str, Any]
+) -> dict[str, Any]:
     """The parts of this page that other apps own (`settings.INVOICE_PAGE_SECTIONS`: the
     files app's attachments). They are named in settings, not imported: those apps build
     on invoices, so an import from here would run the dependency back up."""
@@ -129,7 +131,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
 
 @login_required
 @require_GET
-def invoice_detail_blocks(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail_blocks(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     """Every block of the invoice page, marked for htmx out-of-band swaps: what the page
     fetches when its socket hears of a change, so the buttons, totals, payments, credit
     notes and history show what is true now without a reload."""
@@ -138,7 +140,12 @@ def invoice_detail_blocks(request: HttpRequest, invoice_id: int) -> HttpResponse
 
 
 def _render_confirm(
-    request: HttpRequest, invoice: Invoice, name: str, *, reject_form: RejectForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    invoice: Invoice,
+    name: str,
+    *,
+    reject_form: RejectForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -150,7 +157,7 @@ def _render_confirm(
 
 @login_required
 @require_GET
-def invoice_confirm(request: HttpRequest, invoice_id: int, name: str) -> HttpResponse:
+def invoice_confirm(request: AuthenticatedHttpRequest, invoice_id: int, name: str) -> HttpResponse:
     """The question a destructive action asks, as a page: what a browser without
     JavaScript opens instead of the dialog. An action the invoice no longer offers goes
     back to the invoice with the reason, rather than asking about something impossible."""
@@ -169,7 +176,7 @@ def invoice_confirm(request: HttpRequest, invoice_id: int, name: str) -> HttpRes
 
 @login_required
 @require_POST
-def invoice_delete(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_delete(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     """Delete (softly) through the delete service, then back to the list with a message."""
     invoice = invoice_or_404(request, invoice_id)
     try:
