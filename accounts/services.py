@@ -66,6 +66,7 @@ class TokenPair:
 USERNAME_MAX_LENGTH = 150
 USERNAME_RULE = f"Up to {USERNAME_MAX_LENGTH} characters: letters, digits and . + - _ only (no spaces, no @)."
 USERNAME_INVALID = f"Enter a valid username. {USERNAME_RULE}"
+_USERNAME_PATTERN = re.compile(r"[\w.+-]+")
 
 
 def user_register(*, username: str, email: str, password: str, full_name: str = "") -> User | None:
@@ -159,10 +160,6 @@ def _registration_errors(*, user: User, password: str | None) -> dict[str, list[
     if not user.email and "email" not in errors:
         errors["email"] = ["This field may not be blank."]
     identity = user_identity_errors(username=user.username, email=user.email, email_taken=False)
-    if user.username and not _USERNAME_PATTERN.fullmatch(user.username):
-        # One message stating the whole rule ("@" included), instead of Django's or the "@" one.
-        others = [message for message in identity.get("username", []) if message != USERNAME_WITH_AT]
-        identity["username"] = [USERNAME_INVALID, *others]
     for field, messages in identity.items():
         errors.setdefault(field, []).extend(messages)
     if password is not None:
@@ -183,23 +180,24 @@ def user_identity_errors(
 ) -> dict[str, list[str]]:
     """What every door that names an account checks: sign-up, and staff in the admin.
 
-    A username may not contain "@" (at login "@" marks an e-mail address, so such a user
-    could never log in by username); usernames and addresses are unique ignoring case,
-    since login looks them up ignoring case. Sign-up passes `email_taken=False`: it never
-    says an address has an account (see `user_register`); staff are told."""
+    A username follows `USERNAME_RULE`; one with "@" is told why in particular (at login "@"
+    marks an e-mail address, so such a user could never log in by username). Usernames and
+    addresses are unique ignoring case, since login looks them up ignoring case. Sign-up
+    passes `email_taken=False`: it never says an address has an account (see
+    `user_register`); staff are told."""
     errors: dict[str, list[str]] = {}
     manager = get_user_model()._default_manager
     others = manager.exclude(pk=exclude_id) if exclude_id is not None else manager.all()
     if "@" in username:
         errors.setdefault("username", []).append(USERNAME_WITH_AT)
+    elif username and not _USERNAME_PATTERN.fullmatch(username):
+        errors.setdefault("username", []).append(USERNAME_INVALID)
     if username and others.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append(USERNAME_TAKEN)
     if email_taken and email and others.filter(email__iexact=email).exists():
         errors.setdefault("email", []).append(EMAIL_TAKEN)
     return errors
 
-
-_USERNAME_PATTERN = re.compile(r"[\w.+-]+")
 
 
 def user_verify_email(*, token: str) -> User:
