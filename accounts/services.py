@@ -199,7 +199,6 @@ def user_identity_errors(
     return errors
 
 
-
 def user_verify_email(*, token: str) -> User:
     """Mark the address in a verification token as confirmed. Verifying twice is harmless."""
     try:
